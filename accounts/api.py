@@ -1,0 +1,302 @@
+"""People and organisation over HTTP: thin handlers that parse, call a service or query, render."""
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from accounts import queries, services
+from accounts.schemas import (
+    AcceptIn,
+    DepartmentIn,
+    DepartmentOut,
+    DepartmentPatch,
+    InvitationIn,
+    InvitationOut,
+    MemberOut,
+    MemberPatch,
+    MeOut,
+    MePatch,
+    MyWorkspaceOut,
+    PasswordChangeIn,
+    TeamIn,
+    TeamOut,
+    TeamPatch,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    WorkspaceIn,
+    WorkspaceOut,
+    WorkspacePatch,
+)
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
+from core.errors import PermissionDenied, ValidationFailed
+from core.pagination import paginate
+from core.permissions import Role
+from core.schemas import Id, In, page_of
+
+router = Router(tags=["people and organisation"])
+
+
+def changes(payload: In, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields a PATCH body set, without `version`; null only where a field may be empty."""
+    values = payload.model_dump(exclude_unset=True)
+    values.pop("version", None)
+    for field, value in values.items():
+        if value is None and field not in nullable:
+            raise ValidationFailed({field: _("This field cannot be empty.")})
+    return values
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --- Me ------------------------------------------------------------------------------------------
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def get_me(request: HttpRequest) -> Any:
+    return request.auth
+
+
+@router.patch("/me", response={200: MeOut, **ERRORS})
+def update_me(request: HttpRequest, payload: MePatch) -> Any:
+    return services.update_profile(request.auth, version=payload.version, **changes(payload))
+
+
+@router.post("/me/password", response={204: None, **ERRORS})
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Any:
+    """Every other session of the user ends."""
+    user = request.auth
+    services.change_password(
+        user, ip=client_ip(request), current_password=payload.current_password, new_password=payload.new_password
+    )
+    services.end_sessions(user, keep=request.session.session_key if hasattr(request, "session") else None)
+    return 204, None
+
+
+@router.get("/me/tokens", response={200: page_of(TokenOut), **ERRORS})
+def list_tokens(request: HttpRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
+    return paginate(queries.tokens_for(request.auth), cursor=cursor, limit=limit)
+
+
+@router.post("/me/tokens", response={201: TokenCreatedOut, **ERRORS})
+def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+    token, plain = services.create_token(request.auth, name=payload.name, expires_in_days=payload.expires_in_days)
+    token.token = plain  # type: ignore[attr-defined]
+    return 201, token
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
+def revoke_token(request: HttpRequest, token_id: Id) -> Any:
+    services.revoke_token(request.auth, token_id)
+    return 204, None
+
+
+# --- Workspaces ----------------------------------------------------------------------------------
+
+
+@router.get("/workspaces", response={200: page_of(MyWorkspaceOut), **ERRORS})
+def list_workspaces(request: HttpRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
+    """The workspaces the caller belongs to, with the caller's role in each."""
+    return paginate(queries.workspaces_for(request.auth), cursor=cursor, limit=limit, order="id")
+
+
+@router.post("/workspaces", response={201: WorkspaceOut, **ERRORS})
+def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Any:
+    return 201, services.create_workspace(request.auth, name=payload.name, slug=payload.slug)
+
+
+@router.get("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
+def get_workspace(request: HttpRequest, workspace: WorkspaceSlug) -> Any:
+    return queries.membership_for(request.auth, workspace).workspace
+
+
+@router.patch("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
+def update_workspace(request: HttpRequest, workspace: WorkspaceSlug, payload: WorkspacePatch) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    return services.update_workspace(actor, version=payload.version, **changes(payload))
+
+
+# --- Members and invitations --------------------------------------------------------------------
+
+MEMBER_SORTS = {"joined": "id", "-joined": "-id"}
+
+
+@router.get("/workspaces/{workspace}/members", response={200: page_of(MemberOut), **ERRORS})
+def list_members(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    department_id: Annotated[int | None, Query(None, ge=1, le=2**53)] = None,
+    role: Role | None = None,
+    q: Annotated[str | None, Query(None, max_length=100, pattern=r"^[^\x00]*$")] = None,
+) -> Any:
+    """Only people of this workspace: the mention and owner pickers use this list."""
+    actor = queries.membership_for(request.auth, workspace)
+    qs = queries.members_for(actor, department_id=department_id, role=role, q=q)
+    return paginate(qs, cursor=cursor, limit=limit, order="id")
+
+
+@router.patch("/workspaces/{workspace}/members/{member_id}", response={200: MemberOut, **ERRORS})
+def change_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id, payload: MemberPatch) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    member = queries.get_member(actor, member_id)
+    values = changes(payload, nullable=frozenset({"department_id"}))
+    return services.change_member(actor, member, version=payload.version, **values)
+
+
+@router.delete("/workspaces/{workspace}/members/{member_id}", response={204: None, **ERRORS})
+def remove_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    services.remove_member(actor, queries.get_member(actor, member_id))
+    return 204, None
+
+
+@router.get("/workspaces/{workspace}/invitations", response={200: page_of(InvitationOut), **ERRORS})
+def list_invitations(request: HttpRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    return paginate(queries.invitations_for(actor), cursor=cursor, limit=limit)
+
+
+@router.post("/workspaces/{workspace}/invitations", response={201: InvitationOut, **ERRORS})
+def invite(request: HttpRequest, workspace: WorkspaceSlug, payload: InvitationIn) -> Any:
+    """The link goes by email to the invited address only; it is never in a response."""
+    actor = queries.membership_for(request.auth, workspace)
+    return 201, services.invite(actor, email=payload.email, role=payload.role, department_id=payload.department_id)
+
+
+@router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None, **ERRORS})
+def revoke_invitation(request: HttpRequest, workspace: WorkspaceSlug, invitation_id: Id) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    services.revoke_invitation(actor, queries.get_invitation(actor, invitation_id))
+    return 204, None
+
+
+@router.post("/invitations/accept", response={200: MyWorkspaceOut, **ERRORS}, auth=None)
+def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Any:
+    """Signed in: join with this account (its email must be the invited one). Not signed in: sign up."""
+    from ninja.utils import check_csrf
+
+    from core import ratelimit
+
+    ratelimit.hit([f"accept:ip:{client_ip(request)}"])
+    user = request.user if request.user.is_authenticated else None
+    if user is not None and check_csrf(request) is not None:
+        raise PermissionDenied(_("The CSRF check failed. Reload the page and try again."))
+    return services.accept_invitation(
+        payload.token,
+        user=user,
+        username=payload.username,
+        password=payload.password,
+        display_name=payload.display_name,
+    )
+
+
+# --- Departments ---------------------------------------------------------------------------------
+
+NAME_SORTS = {"name": "name", "-name": "-name", "created": "id", "-created": "-id"}
+SortName = Annotated[str, Query("name", pattern=r"^-?(name|created)$")]
+
+
+@router.get("/workspaces/{workspace}/departments", response={200: page_of(DepartmentOut), **ERRORS})
+def list_departments(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    parent_id: Annotated[int | None, Query(None, ge=1, le=2**53)] = None,
+    sort: SortName = "name",
+) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    return paginate(
+        queries.departments_for(actor, parent_id=parent_id), cursor=cursor, limit=limit, order=NAME_SORTS[sort]
+    )
+
+
+@router.post("/workspaces/{workspace}/departments", response={201: DepartmentOut, **ERRORS})
+def create_department(request: HttpRequest, workspace: WorkspaceSlug, payload: DepartmentIn) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    department = services.create_department(actor, **payload.model_dump())
+    return 201, queries.get_department(actor, department.pk)
+
+
+@router.get("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+def get_department(request: HttpRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    return queries.get_department(actor, department_id)
+
+
+@router.patch("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+def update_department(
+    request: HttpRequest, workspace: WorkspaceSlug, department_id: Id, payload: DepartmentPatch
+) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    department = queries.get_department(actor, department_id)
+    values = changes(payload, nullable=frozenset({"parent_id", "head_id"}))
+    services.update_department(actor, department, version=payload.version, **values)
+    return queries.get_department(actor, department_id)
+
+
+@router.delete("/workspaces/{workspace}/departments/{department_id}", response={204: None, **ERRORS})
+def delete_department(request: HttpRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
+    """Moves the department to the trash, from where it can be restored."""
+    actor = queries.membership_for(request.auth, workspace)
+    services.delete_department(actor, queries.get_department(actor, department_id))
+    return 204, None
+
+
+# --- Teams and work groups ----------------------------------------------------------------------
+
+
+def _with_members(teams: list[Any]) -> list[Any]:
+    members = queries.team_member_ids(teams)
+    for team in teams:
+        team.member_ids = members[team.pk]
+    return teams
+
+
+@router.get("/workspaces/{workspace}/teams", response={200: page_of(TeamOut), **ERRORS})
+def list_teams(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    kind: Annotated[str | None, Query(None, pattern=r"^(team|work_group)$")] = None,
+    sort: SortName = "name",
+) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    page = paginate(queries.teams_for(actor, kind=kind), cursor=cursor, limit=limit, order=NAME_SORTS[sort])
+    _with_members(page.items)
+    return page
+
+
+@router.post("/workspaces/{workspace}/teams", response={201: TeamOut, **ERRORS})
+def create_team(request: HttpRequest, workspace: WorkspaceSlug, payload: TeamIn) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    team = services.create_team(actor, **payload.model_dump())
+    return 201, _with_members([queries.get_team(actor, team.pk)])[0]
+
+
+@router.get("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
+def get_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    return _with_members([queries.get_team(actor, team_id)])[0]
+
+
+@router.patch("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
+def update_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id, payload: TeamPatch) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    team = queries.get_team(actor, team_id)
+    services.update_team(actor, team, version=payload.version, **changes(payload, nullable=frozenset({"lead_id"})))
+    return _with_members([queries.get_team(actor, team_id)])[0]
+
+
+@router.delete("/workspaces/{workspace}/teams/{team_id}", response={204: None, **ERRORS})
+def delete_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
+    actor = queries.membership_for(request.auth, workspace)
+    services.delete_team(actor, queries.get_team(actor, team_id))
+    return 204, None

@@ -1,0 +1,138 @@
+"""Reads of people and organisation, always scoped to what the actor may see."""
+
+from django.db import models
+
+from accounts.models import ApiToken, Department, Invitation, Membership, Team, User, Workspace
+from core.errors import NotFound
+from core.permissions import require
+
+
+def membership_for(user: User, workspace_slug: str) -> Membership:
+    """The user's active membership in the workspace, or NotFound (also for anonymous users)."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    membership = (
+        Membership.objects.select_related("workspace", "user")
+        .filter(user=user, workspace__slug=workspace_slug, removed_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def workspaces_for(user: User) -> models.QuerySet[Membership]:
+    return Membership.objects.select_related("workspace").filter(user=user, removed_at__isnull=True)
+
+
+def visible_members(actor: Membership, qs: models.QuerySet) -> models.QuerySet:
+    return qs.filter(workspace_id=actor.workspace_id, removed_at__isnull=True)
+
+
+def members_for(
+    actor: Membership, *, department_id: int | None = None, role: str | None = None, q: str | None = None
+) -> models.QuerySet[Membership]:
+    require(actor, "member.view")
+    qs = visible_members(actor, Membership.objects.select_related("user", "department"))
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if role:
+        qs = qs.filter(role=role)
+    if q:
+        qs = qs.filter(
+            models.Q(user__display_name__icontains=q)
+            | models.Q(user__username__icontains=q)
+            | models.Q(user__email__icontains=q)
+        )
+    return qs
+
+
+def get_member(actor: Membership, member_id: int) -> Membership:
+    member = members_for(actor).filter(pk=member_id).first()
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def active_member_user(workspace: Workspace, user_id: int) -> User | None:
+    """The user if they are an active member of the workspace (for owner/head/lead pickers)."""
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(workspace=workspace, user_id=user_id, removed_at__isnull=True)
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def departments_for(actor: Membership, *, parent_id: int | None = None) -> models.QuerySet[Department]:
+    require(actor, "department.view")
+    qs = Department.objects.filter(workspace_id=actor.workspace_id).select_related("head", "parent")
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    return qs.annotate(member_count=models.Count("members", filter=models.Q(members__removed_at__isnull=True)))
+
+
+def get_department(actor: Membership, department_id: int) -> Department:
+    department = departments_for(actor).filter(pk=department_id).first()
+    if department is None:
+        raise NotFound()
+    return department
+
+
+def department_tree(actor: Membership) -> list[tuple[Department, int]]:
+    """Every live department with its depth, parents before children, siblings by name."""
+    departments = list(departments_for(actor).order_by("name", "id"))
+    by_parent: dict[int | None, list[Department]] = {}
+    ids = {d.pk for d in departments}
+    for d in departments:
+        parent = d.parent_id if d.parent_id in ids else None
+        by_parent.setdefault(parent, []).append(d)
+    ordered: list[tuple[Department, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for d in by_parent.get(parent, []):
+            ordered.append((d, depth))
+            walk(d.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def teams_for(actor: Membership, *, kind: str | None = None) -> models.QuerySet[Team]:
+    require(actor, "team.view")
+    qs = Team.objects.filter(workspace_id=actor.workspace_id).select_related("lead")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(member_count=models.Count("team_members"))
+
+
+def get_team(actor: Membership, team_id: int) -> Team:
+    team = teams_for(actor).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound()
+    return team
+
+
+def team_member_ids(teams: list[Team]) -> dict[int, list[int]]:
+    """Member user ids per team, in one query for the whole page."""
+    result: dict[int, list[int]] = {t.pk: [] for t in teams}
+    rows = Team.members.through.objects.filter(team_id__in=result).order_by("id").values_list("team_id", "user_id")
+    for team_id, user_id in rows:
+        result[team_id].append(user_id)
+    return result
+
+
+def invitations_for(actor: Membership) -> models.QuerySet[Invitation]:
+    require(actor, "member.manage")
+    return Invitation.objects.filter(workspace_id=actor.workspace_id).select_related("invited_by")
+
+
+def get_invitation(actor: Membership, invitation_id: int) -> Invitation:
+    invitation = invitations_for(actor).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+def tokens_for(user: User) -> models.QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)

@@ -1,0 +1,568 @@
+"""Every write to people and organisation: check permission, validate, write in a transaction,
+record the activity."""
+
+import datetime
+import hashlib
+import re
+import secrets
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken, Department, Invitation, Language, Membership, Team, TeamKind, User, Workspace
+from accounts.queries import active_member_user
+from core import ratelimit
+from core.activity import diff, record, snapshot
+from core.errors import NotFound, PermissionDenied, Unauthenticated, ValidationFailed
+from core.permissions import RANK, Role, outranks_or_equals, require
+from core.services import soft_delete
+from core.versioning import save_versioned
+
+_HANDLE = re.compile(r"^[A-Za-z0-9_.\-]{2,30}$")
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9\-]{0,48}[a-z0-9])?$")
+TOKEN_PREFIX = "cad_"  # noqa: S105 (a public prefix, not a secret)
+UNSET: Any = object()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- Users -------------------------------------------------------------------------------------
+
+
+def _check_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationFailed({"time_zone": _("Unknown time zone.")})
+
+
+def _check_language(value: str) -> None:
+    if value not in Language.values:
+        raise ValidationFailed({"language": _("Choose one of: %(choices)s.") % {"choices": ", ".join(Language.values)}})
+
+
+def _check_password(password: str, user: User | None, field: str = "password") -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as e:
+        raise ValidationFailed({field: list(e.messages)}) from None
+
+
+def create_user(
+    *,
+    email: str,
+    username: str,
+    password: str,
+    display_name: str = "",
+    language: str = Language.ZH_HANS,
+    time_zone: str | None = None,
+    is_superuser: bool = False,
+    check_password: bool = True,
+) -> User:
+    email = User.objects.normalize_email(email).strip()
+    errors: dict[str, str] = {}
+    if not _HANDLE.match(username or ""):
+        errors["username"] = _("Use 2–30 letters, digits, dots, dashes or underscores.")
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = _("This username is taken.")
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = _("An account with this email already exists.")
+    if errors:
+        raise ValidationFailed(errors)
+    _check_language(language)
+    time_zone = time_zone or settings.DEFAULT_USER_TIME_ZONE
+    _check_time_zone(time_zone)
+    user = User(
+        email=email,
+        username=username,
+        display_name=display_name.strip(),
+        language=language,
+        time_zone=time_zone,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if check_password:
+        _check_password(password, user)
+    user.set_password(password)
+    try:
+        user.save()
+    except IntegrityError:
+        raise ValidationFailed({"email": _("An account with this email already exists.")}) from None
+    return user
+
+
+def update_profile(
+    user: User, *, version: int, display_name: str = UNSET, language: str = UNSET, time_zone: str = UNSET
+) -> User:
+    fields = []
+    if display_name is not UNSET:
+        user.display_name = display_name.strip()
+        fields.append("display_name")
+    if language is not UNSET:
+        _check_language(language)
+        user.language = language
+        fields.append("language")
+    if time_zone is not UNSET:
+        _check_time_zone(time_zone)
+        user.time_zone = time_zone
+        fields.append("time_zone")
+    save_versioned(user, expected_version=version, fields=fields)
+    return user
+
+
+def login_keys(ip: str, email: str) -> list[str]:
+    return [f"login:ip:{ip}", f"login:account:{email.strip().lower()}"]
+
+
+def authenticate_login(*, ip: str, email: str, password: str) -> User:
+    """Check a login; lock the IP and the account for a while after too many failures."""
+    keys = login_keys(ip, email)
+    ratelimit.check(keys)
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        User().set_password(password)  # same cost as a real check, so timing tells nothing
+    if user is None or not user.check_password(password):
+        ratelimit.record_failure(keys)
+        raise ValidationFailed({"password": _("The email or password is not correct.")})
+    ratelimit.clear(keys)
+    return user
+
+
+def change_password(user: User, *, ip: str, current_password: str, new_password: str) -> None:
+    """Change the password; every session made with the old one stops working."""
+    keys = [f"password:ip:{ip}", f"password:account:{user.pk}"]
+    ratelimit.check(keys)
+    if not user.check_password(current_password):
+        ratelimit.record_failure(keys)
+        raise ValidationFailed({"current_password": _("The current password is not correct.")})
+    _check_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+def end_sessions(user: User, *, keep: str | None = None) -> None:
+    """Delete the user's stored sessions, except `keep` (the session making the request)."""
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key != keep and session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def create_token(user: User, *, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token; the plain text is returned once and never stored."""
+    ratelimit.hit([f"token:account:{user.pk}"])
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": _("This field is required.")})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=plain[:10], token_hash=hash_secret(plain), expires_at=expires_at
+    )
+    return token, plain
+
+
+def user_for_token(plain: str) -> User | None:
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=hash_secret(plain), revoked_at__isnull=True).first()
+    )
+    now = timezone.now()
+    if token is None or not token.user.is_active or (token.expires_at and token.expires_at <= now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    if not ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        raise NotFound()
+
+
+# --- Workspaces and members --------------------------------------------------------------------
+
+
+def create_workspace(user: User, *, name: str, slug: str) -> Workspace:
+    name, slug = name.strip(), slug.strip().lower()
+    if not name:
+        raise ValidationFailed({"name": _("This field is required.")})
+    if not _SLUG.match(slug):
+        raise ValidationFailed({"slug": _("Use lowercase letters, digits and dashes (up to 50).")})
+    with transaction.atomic():
+        if Workspace.objects.filter(slug=slug).exists():
+            raise ValidationFailed({"slug": _("This slug is taken.")})
+        workspace = Workspace.objects.create(name=name, slug=slug)
+        membership = Membership.objects.create(workspace=workspace, user=user, role=Role.OWNER)
+        record(membership, "created", workspace)
+    return workspace
+
+
+def update_workspace(actor: Membership, *, version: int, name: str = UNSET, description: str = UNSET) -> Workspace:
+    require(actor, "workspace.edit")
+    workspace = actor.workspace
+    fields = [f for f, v in (("name", name), ("description", description)) if v is not UNSET]
+    before = snapshot(workspace, fields)
+    if name is not UNSET:
+        if not name.strip():
+            raise ValidationFailed({"name": _("This field is required.")})
+        workspace.name = name.strip()
+    if description is not UNSET:
+        workspace.description = description
+    with transaction.atomic():
+        save_versioned(workspace, expected_version=version, fields=fields)
+        record(actor, "updated", workspace, diff(before, snapshot(workspace, fields)))
+    return workspace
+
+
+def _department_in_workspace(actor: Membership, department_id: int | None, field: str) -> Department | None:
+    if department_id is None:
+        return None
+    department = Department.objects.filter(pk=department_id, workspace_id=actor.workspace_id).first()
+    if department is None:
+        raise ValidationFailed({field: _("No such department in this workspace.")})
+    return department
+
+
+def _member_user(actor: Membership, user_id: int | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = active_member_user(actor.workspace, user_id)
+    if user is None:
+        raise ValidationFailed({field: _("No such member in this workspace.")})
+    return user
+
+
+def change_member(
+    actor: Membership,
+    member: Membership,
+    *,
+    version: int,
+    role: str = UNSET,
+    department_id: int | None = UNSET,
+    title: str = UNSET,
+) -> Membership:
+    require(actor, "member.manage")
+    if not outranks_or_equals(actor.role, member.role):
+        raise PermissionDenied(_("You cannot change a member whose role is above yours."))
+    fields = []
+    if role is not UNSET:
+        if role not in Role.values:
+            raise ValidationFailed({"role": _("Choose one of: %(choices)s.") % {"choices": ", ".join(Role.values)}})
+        if not outranks_or_equals(actor.role, role):
+            raise PermissionDenied(_("You cannot grant a role above your own."))
+        if member.pk == actor.pk and role != member.role:
+            raise ValidationFailed({"role": _("You cannot change your own role.")})
+        member.role = role
+        fields.append("role")
+    if department_id is not UNSET:
+        member.department = _department_in_workspace(actor, department_id, "department_id")
+        fields.append("department")
+    if title is not UNSET:
+        member.title = title.strip()
+        fields.append("title")
+    before = snapshot(Membership.objects.get(pk=member.pk), fields)
+    with transaction.atomic():
+        save_versioned(member, expected_version=version, fields=fields)
+        record(actor, "updated", member, diff(before, snapshot(member, fields)))
+    return member
+
+
+def remove_member(actor: Membership, member: Membership) -> None:
+    """Take away all access at once; the member's history stays."""
+    require(actor, "member.manage")
+    if not outranks_or_equals(actor.role, member.role):
+        raise PermissionDenied(_("You cannot remove a member whose role is above yours."))
+    if member.pk == actor.pk:
+        raise ValidationFailed({"member": _("You cannot remove yourself.")})
+    with transaction.atomic():
+        Membership.objects.filter(pk=member.pk).update(removed_at=timezone.now(), version=member.version + 1)
+        Team.members.through.objects.filter(team__workspace_id=actor.workspace_id, user_id=member.user_id).delete()
+        record(actor, "removed", member, {"role": [member.role, None]})
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+def invite(actor: Membership, *, email: str, role: str, department_id: int | None = None) -> Invitation:
+    """Create an invitation and mail its link to the address; the token is never returned."""
+    require(actor, "member.manage")
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Role.values:
+        raise ValidationFailed({"role": _("Choose one of: %(choices)s.") % {"choices": ", ".join(Role.values)}})
+    if not outranks_or_equals(actor.role, role):
+        raise PermissionDenied(_("You cannot grant a role above your own."))
+    department = _department_in_workspace(actor, department_id, "department_id")
+    if Membership.objects.filter(
+        workspace_id=actor.workspace_id, user__email__iexact=email, removed_at__isnull=True
+    ).exists():
+        raise ValidationFailed({"email": _("This person is already a member.")})
+    plain = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            workspace_id=actor.workspace_id,
+            email=email,
+            role=role,
+            department=department,
+            token_hash=hash_secret(plain),
+            invited_by=actor.user,
+            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_TTL_DAYS),
+        )
+        record(actor, "invited", actor.workspace, {"invitation": [None, email], "role": [None, role]})
+        transaction.on_commit(lambda: _send_invitation(invitation, plain, actor))
+    return invitation
+
+
+def _send_invitation(invitation: Invitation, plain: str, actor: Membership) -> None:
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    language = invitee.language if invitee else actor.user.language
+    with translation.override(language):
+        context = {
+            "invitation": invitation,
+            "inviter": actor.user,
+            "workspace": actor.workspace,
+            "url": f"{settings.SITE_URL}/invite/{plain}",
+        }
+        send_mail(
+            subject=_("%(name)s invited you to %(workspace)s on Cadence")
+            % {"name": actor.user, "workspace": actor.workspace.name},
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+            fail_silently=True,  # the invitation stays; it can be sent again
+        )
+
+
+def open_invitation(plain: str) -> Invitation:
+    """The invitation a token opens, if it is still open; else NotFound."""
+    ratelimit.check([f"invite:{hash_secret(plain)[:16]}"])
+    invitation = Invitation.objects.select_related("workspace").filter(token_hash=hash_secret(plain)).first()
+    if (
+        invitation is None
+        or not invitation.is_open
+        or not constant_time_compare(invitation.token_hash, hash_secret(plain))
+    ):
+        raise NotFound(_("This invitation is not valid any more."))
+    return invitation
+
+
+def accept_invitation(
+    plain: str, *, user: User | None, username: str = "", password: str = "", display_name: str = ""
+) -> Membership:
+    """Join the workspace. A signed-in user must own the invited address; a new person signs up."""
+    with transaction.atomic():
+        invitation = open_invitation(plain)
+        if user is None or not user.is_authenticated:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise Unauthenticated(_("An account with this email exists: sign in first, then open the link again."))
+            user = create_user(email=invitation.email, username=username, password=password, display_name=display_name)
+        elif user.email.lower() != invitation.email.lower():
+            raise PermissionDenied(_("This invitation was sent to another email address."))
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now(), accepted_by=user
+        )
+        if not claimed:
+            raise NotFound(_("This invitation is not valid any more."))
+        membership, created = Membership.objects.get_or_create(
+            workspace=invitation.workspace,
+            user=user,
+            defaults={"role": invitation.role, "department": invitation.department},
+        )
+        if not created:
+            if membership.removed_at is None:
+                raise ValidationFailed({"token": _("You are already a member of this workspace.")})
+            Membership.objects.filter(pk=membership.pk).update(
+                removed_at=None, role=invitation.role, department=invitation.department, version=membership.version + 1
+            )
+            membership.refresh_from_db()
+        record(membership, "joined", membership, {"role": [None, membership.role]})
+    return membership
+
+
+def revoke_invitation(actor: Membership, invitation: Invitation) -> None:
+    require(actor, "member.manage")
+    with transaction.atomic():
+        if not Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        ):
+            raise ValidationFailed({"invitation": _("This invitation is no longer open.")})
+        record(actor, "invitation_revoked", actor.workspace, {"invitation": [invitation.email, None]})
+
+
+# --- Departments -------------------------------------------------------------------------------
+
+
+def _check_parent(actor: Membership, department: Department | None, parent_id: int | None) -> Department | None:
+    parent = _department_in_workspace(actor, parent_id, "parent_id")
+    if parent is not None and department is not None:
+        # Walk up from the new parent: meeting the department itself would make a cycle.
+        seen, node = set(), parent
+        while node is not None and node.pk not in seen:
+            if node.pk == department.pk:
+                raise ValidationFailed({"parent_id": _("A department cannot be inside itself.")})
+            seen.add(node.pk)
+            node = node.parent
+    return parent
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": _("This field is required.")})
+    return name
+
+
+DEPARTMENT_FIELDS = ["name", "parent", "head", "description"]
+
+
+def create_department(
+    actor: Membership, *, name: str, parent_id: int | None = None, head_id: int | None = None, description: str = ""
+) -> Department:
+    require(actor, "department.edit")
+    with transaction.atomic():
+        department = Department.objects.create(
+            workspace_id=actor.workspace_id,
+            name=_check_name(name),
+            parent=_check_parent(actor, None, parent_id),
+            head=_member_user(actor, head_id, "head_id"),
+            description=description,
+        )
+        record(actor, "created", department, diff({}, snapshot(department, DEPARTMENT_FIELDS)))
+    return department
+
+
+def update_department(
+    actor: Membership,
+    department: Department,
+    *,
+    version: int,
+    name: str = UNSET,
+    parent_id: int | None = UNSET,
+    head_id: int | None = UNSET,
+    description: str = UNSET,
+) -> Department:
+    require(actor, "department.edit")
+    before = snapshot(department, DEPARTMENT_FIELDS)
+    if name is not UNSET:
+        department.name = _check_name(name)
+    if parent_id is not UNSET:
+        department.parent = _check_parent(actor, department, parent_id)
+    if head_id is not UNSET:
+        department.head = _member_user(actor, head_id, "head_id")
+    if description is not UNSET:
+        department.description = description
+    changes = diff(before, snapshot(department, DEPARTMENT_FIELDS))
+    with transaction.atomic():
+        save_versioned(department, expected_version=version, fields=DEPARTMENT_FIELDS)
+        record(actor, "updated", department, changes)
+    return department
+
+
+def delete_department(actor: Membership, department: Department) -> None:
+    require(actor, "department.edit")
+    if Department.objects.filter(parent=department).exists():
+        raise ValidationFailed({"department": _("Move or delete its sub-departments first.")})
+    soft_delete(actor, department)
+
+
+# --- Teams -------------------------------------------------------------------------------------
+
+TEAM_FIELDS = ["name", "kind", "description", "lead"]
+
+
+def _set_team_members(actor: Membership, team: Team, user_ids: list[int]) -> dict[str, list[Any]]:
+    wanted = set(user_ids)
+    valid = set(
+        Membership.objects.filter(
+            workspace_id=actor.workspace_id, removed_at__isnull=True, user_id__in=wanted
+        ).values_list("user_id", flat=True)
+    )
+    if wanted - valid:
+        raise ValidationFailed({"member_ids": _("No such member in this workspace.")})
+    through = Team.members.through
+    current = set(through.objects.filter(team=team).values_list("user_id", flat=True))
+    through.objects.filter(team=team, user_id__in=current - wanted).delete()
+    through.objects.bulk_create([through(team=team, user_id=uid) for uid in sorted(wanted - current)])
+    return {"members": [sorted(current), sorted(wanted)]} if current != wanted else {}
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in TeamKind.values:
+        raise ValidationFailed({"kind": _("Choose one of: %(choices)s.") % {"choices": ", ".join(TeamKind.values)}})
+    return kind
+
+
+def create_team(
+    actor: Membership,
+    *,
+    name: str,
+    kind: str = TeamKind.TEAM,
+    description: str = "",
+    lead_id: int | None = None,
+    member_ids: list[int] | None = None,
+) -> Team:
+    require(actor, "team.edit")
+    with transaction.atomic():
+        team = Team.objects.create(
+            workspace_id=actor.workspace_id,
+            name=_check_name(name),
+            kind=_check_kind(kind),
+            description=description,
+            lead=_member_user(actor, lead_id, "lead_id"),
+        )
+        changes: dict[str, Any] = diff({}, snapshot(team, TEAM_FIELDS))
+        changes.update(_set_team_members(actor, team, member_ids or []))
+        record(actor, "created", team, changes)
+    return team
+
+
+def update_team(
+    actor: Membership,
+    team: Team,
+    *,
+    version: int,
+    name: str = UNSET,
+    kind: str = UNSET,
+    description: str = UNSET,
+    lead_id: int | None = UNSET,
+    member_ids: list[int] = UNSET,
+) -> Team:
+    require(actor, "team.edit")
+    before = snapshot(team, TEAM_FIELDS)
+    if name is not UNSET:
+        team.name = _check_name(name)
+    if kind is not UNSET:
+        team.kind = _check_kind(kind)
+    if description is not UNSET:
+        team.description = description
+    if lead_id is not UNSET:
+        team.lead = _member_user(actor, lead_id, "lead_id")
+    with transaction.atomic():
+        save_versioned(team, expected_version=version, fields=TEAM_FIELDS)
+        changes: dict[str, Any] = diff(before, snapshot(team, TEAM_FIELDS))
+        if member_ids is not UNSET:
+            changes.update(_set_team_members(actor, team, member_ids))
+        record(actor, "updated", team, changes)
+    return team
+
+
+def delete_team(actor: Membership, team: Team) -> None:
+    require(actor, "team.edit")
+    soft_delete(actor, team)
+
+
+def role_rank(role: str) -> int:
+    return RANK[Role(role)]

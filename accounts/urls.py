@@ -1,0 +1,31 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("language/", views.set_language, name="language"),
+    path("account/", views.profile, name="profile"),
+    path("account/password/", views.password, name="password"),
+    path("account/tokens/", views.tokens, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", views.revoke_token, name="token-revoke"),
+    path("invite/<str:token>", views.accept_invitation, name="invite"),
+    path("workspaces/new/", views.new_workspace, name="workspace-new"),
+    path("w/<slug:workspace>/settings/", views.workspace_settings, name="settings"),
+    path("w/<slug:workspace>/people/", views.people, name="people"),
+    path("w/<slug:workspace>/people/<int:member_id>/", views.member, name="member"),
+    path("w/<slug:workspace>/people/<int:member_id>/remove/", views.remove_member, name="member-remove"),
+    path(
+        "w/<slug:workspace>/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="invitation-revoke"
+    ),
+    path("w/<slug:workspace>/departments/", views.departments, name="departments"),
+    path("w/<slug:workspace>/departments/<int:department_id>/", views.department, name="department"),
+    path(
+        "w/<slug:workspace>/departments/<int:department_id>/delete/", views.delete_department, name="department-delete"
+    ),
+    path("w/<slug:workspace>/teams/", views.teams, name="teams"),
+    path("w/<slug:workspace>/teams/<int:team_id>/", views.team, name="team"),
+    path("w/<slug:workspace>/teams/<int:team_id>/delete/", views.delete_team, name="team-delete"),
+]

@@ -1,0 +1,146 @@
+"""Shared endpoints: the activity feed, history, comments, watchers and the trash of any object."""
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+
+from accounts.queries import membership_for
+from core import queries, services
+from core.pagination import paginate
+from core.schemas import (
+    ActivityOut,
+    CommentIn,
+    CommentOut,
+    CommentPatch,
+    Id,
+    Problem,
+    RestoredOut,
+    TrashItemOut,
+    WatcherOut,
+    WatchOut,
+    page_of,
+)
+
+router = Router(tags=["activity, comments, trash"])
+ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
+
+WorkspaceSlug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9\-]{0,49}$", max_length=50)]
+TypeName = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")]
+Cursor = Annotated[str | None, Query(None, max_length=500, pattern=r"^[A-Za-z0-9_\-]*$")]
+Limit = Annotated[int | None, Query(None, ge=1, le=200)]
+Filter = Annotated[str | None, Query(None, max_length=40, pattern=r"^[a-z_]*$")]
+OBJECT = "/workspaces/{workspace}/objects/{target_type}/{target_id}"
+
+
+@router.get("/workspaces/{workspace}/activity", response={200: page_of(ActivityOut), **ERRORS})
+def list_activity(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    actor_id: Annotated[int | None, Query(None, ge=1, le=2**53)] = None,
+    verb: Filter = None,
+    target_type: Filter = None,
+) -> Any:
+    """The workspace's feed, newest first."""
+    actor = membership_for(request.auth, workspace)
+    qs = queries.feed_for(actor, actor_id=actor_id, verb=verb, target_type=target_type)
+    return paginate(qs, cursor=cursor, limit=limit)
+
+
+@router.get(OBJECT + "/history", response={200: page_of(ActivityOut), **ERRORS})
+def object_history(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    target_type: TypeName,
+    target_id: Id,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Any:
+    actor = membership_for(request.auth, workspace)
+    return paginate(queries.history_for(actor, target_type, target_id), cursor=cursor, limit=limit)
+
+
+@router.get(OBJECT + "/comments", response={200: page_of(CommentOut), **ERRORS})
+def list_comments(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    target_type: TypeName,
+    target_id: Id,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Any:
+    """Oldest first, as a conversation reads."""
+    actor = membership_for(request.auth, workspace)
+    return paginate(queries.comments_for(actor, target_type, target_id), cursor=cursor, limit=limit, order="id")
+
+
+@router.post(OBJECT + "/comments", response={201: CommentOut, **ERRORS})
+def add_comment(
+    request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id, payload: CommentIn
+) -> Any:
+    """Markdown is rendered and sanitised; `@username` mentions people of this workspace."""
+    actor = membership_for(request.auth, workspace)
+    return 201, services.add_comment(actor, target_type=target_type, target_id=target_id, body=payload.body)
+
+
+@router.patch("/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS})
+def edit_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: Id, payload: CommentPatch) -> Any:
+    actor = membership_for(request.auth, workspace)
+    comment = queries.get_comment(actor, comment_id)
+    return services.edit_comment(actor, comment, version=payload.version, body=payload.body)
+
+
+@router.delete("/workspaces/{workspace}/comments/{comment_id}", response={204: None, **ERRORS})
+def delete_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: Id) -> Any:
+    actor = membership_for(request.auth, workspace)
+    services.delete_comment(actor, queries.get_comment(actor, comment_id))
+    return 204, None
+
+
+@router.get(OBJECT + "/watchers", response={200: page_of(WatcherOut), **ERRORS})
+def list_watchers(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    target_type: TypeName,
+    target_id: Id,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Any:
+    actor = membership_for(request.auth, workspace)
+    return paginate(queries.watchers_for(actor, target_type, target_id), cursor=cursor, limit=limit, order="id")
+
+
+@router.put(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
+def watch(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+    actor = membership_for(request.auth, workspace)
+    services.watch(actor, target_type=target_type, target_id=target_id)
+    return {"watching": True}
+
+
+@router.delete(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
+def unwatch(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+    actor = membership_for(request.auth, workspace)
+    services.unwatch(actor, target_type=target_type, target_id=target_id)
+    return {"watching": False}
+
+
+@router.get("/workspaces/{workspace}/trash", response={200: page_of(TrashItemOut), **ERRORS})
+def list_trash(
+    request: HttpRequest,
+    workspace: WorkspaceSlug,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    target_type: Filter = None,
+) -> Any:
+    """Deleted objects, newest first, until they are restored or purged."""
+    actor = membership_for(request.auth, workspace)
+    return paginate(queries.trash_for(actor, target_type=target_type), cursor=cursor, limit=limit)
+
+
+@router.post("/workspaces/{workspace}/trash/{target_type}/{target_id}/restore", response={200: RestoredOut, **ERRORS})
+def restore(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+    actor = membership_for(request.auth, workspace)
+    obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))
+    return {"target_type": target_type, "target_id": obj.pk}

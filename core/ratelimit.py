@@ -1,0 +1,42 @@
+"""Failure throttles shared by every process: lock a key after too many failures in a window."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import RateLimited
+from core.models import Throttle
+
+
+def check(keys: list[str]) -> None:
+    """Raise RateLimited if any key is locked now."""
+    now = timezone.now()
+    locked = Throttle.objects.filter(key__in=keys, locked_until__gt=now).order_by("-locked_until").first()
+    if locked is not None and locked.locked_until is not None:
+        raise RateLimited(retry_after=max(1, int((locked.locked_until - now).total_seconds())))
+
+
+def record_failure(keys: list[str]) -> None:
+    now = timezone.now()
+    window = datetime.timedelta(seconds=settings.THROTTLE_WINDOW_SECONDS)
+    with transaction.atomic():
+        for key in keys:
+            row, _ = Throttle.objects.select_for_update().get_or_create(key=key)
+            if now - row.window_start > window:
+                row.failures, row.window_start = 0, now
+            row.failures += 1
+            if row.failures >= settings.THROTTLE_MAX_FAILURES:
+                row.locked_until = now + datetime.timedelta(seconds=settings.THROTTLE_LOCK_SECONDS)
+            row.save()
+
+
+def clear(keys: list[str]) -> None:
+    Throttle.objects.filter(key__in=keys, locked_until__isnull=True).delete()
+
+
+def hit(keys: list[str]) -> None:
+    """For endpoints throttled on every use (not only failures): count, then check."""
+    check(keys)
+    record_failure(keys)

@@ -1,0 +1,79 @@
+"""Object types that the shared behaviour (history, comments, watchers, trash) works on.
+
+Each app registers its types in its AppConfig.ready(); the shared endpoints find them by name,
+so a new module gets comments, watchers, history and trash by declaring itself here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from core.errors import NotFound
+from core.permissions import can
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+
+def _same_workspace(actor: "Membership", qs: models.QuerySet) -> models.QuerySet:
+    return qs.filter(workspace_id=actor.workspace_id)
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    name: str
+    model: type[models.Model]
+    view_capability: str
+    edit_capability: str
+    # Narrows a queryset to the rows this actor may see (beyond the capability).
+    visible: Callable[["Membership", models.QuerySet], models.QuerySet] = field(default=_same_workspace)
+    web_url: Callable[[Any], str] | None = None
+    soft_deletable: bool = True
+
+    def label(self, obj: Any) -> str:
+        return str(obj)[:200]
+
+
+_types: dict[str, ObjectType] = {}
+_by_model: dict[type[models.Model], ObjectType] = {}
+
+
+def register(object_type: ObjectType) -> None:
+    _types[object_type.name] = object_type
+    _by_model[object_type.model] = object_type
+
+
+def all_types() -> list[ObjectType]:
+    return list(_types.values())
+
+
+def type_names() -> list[str]:
+    return sorted(_types)
+
+
+def get_type(name: str) -> ObjectType:
+    try:
+        return _types[name]
+    except KeyError:
+        raise NotFound() from None
+
+
+def type_of(obj: models.Model) -> ObjectType:
+    return _by_model[type(obj)]
+
+
+def load_visible(actor: "Membership", type_name: str, object_id: int, *, deleted: bool = False) -> Any:
+    """The object if it exists in the actor's workspace and the actor may see it; else NotFound."""
+    object_type = get_type(type_name)
+    if not can(actor, object_type.view_capability):
+        raise NotFound()
+    manager = object_type.model.all_objects if deleted else object_type.model._default_manager  # type: ignore[attr-defined]
+    qs = object_type.visible(actor, manager.filter(pk=object_id))
+    if deleted:
+        qs = qs.filter(deleted_at__isnull=False)
+    obj = qs.first()
+    if obj is None:
+        raise NotFound()
+    return obj

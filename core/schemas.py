@@ -1,0 +1,112 @@
+"""Schema building blocks shared by every resource: strict input, bounded types, pages."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field, create_model, field_validator
+
+# Ids and keys are bounded so that no database sees a number it cannot store.
+Id = Annotated[int, Field(ge=1, le=2**53)]
+Version = Annotated[int, Field(ge=1, le=2**31)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,49}$"
+NO_NUL = r"^[^\x00]*$"
+
+
+def Text(max_length: int, min_length: int = 0) -> Any:
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+class In(Schema):
+    """Input: unknown fields are refused, so nothing unlisted can be mass-assigned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in items):
+            raise ValueError("NUL")
+        return value
+
+
+class Problem(Schema):
+    """An error, as RFC 9457 problem details; `errors` names each field that is not valid."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] | None = None
+    current: dict[str, Any] | None = None
+
+
+def page_of(item: type[Schema]) -> Any:
+    return create_model(
+        f"{item.__name__.removesuffix('Out')}Page",
+        __base__=Schema,
+        items=(list[item], ...),  # type: ignore[valid-type]
+        next_cursor=(str | None, None),
+    )
+
+
+class UserBrief(Schema):
+    id: int
+    username: str
+    display_name: str
+
+
+class ActivityOut(Schema):
+    id: int
+    verb: str
+    target_type: str
+    target_id: int
+    target_label: str
+    changes: dict[str, Any]
+    actor: UserBrief | None
+    created_at: datetime
+
+
+class CommentOut(Schema):
+    id: int
+    target_type: str
+    target_id: int
+    author: UserBrief
+    body: str
+    body_html: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CommentIn(In):
+    body: Text(20000, 1)  # type: ignore[valid-type]
+
+
+class CommentPatch(In):
+    version: Version
+    body: Text(20000, 1)  # type: ignore[valid-type]
+
+
+class WatcherOut(Schema):
+    user: UserBrief
+    created_at: datetime
+
+
+class WatchOut(Schema):
+    watching: bool
+
+
+class TrashItemOut(Schema):
+    id: int
+    target_type: str
+    target_id: int
+    target_label: str
+    deleted_by: UserBrief | None
+    deleted_at: datetime
+
+
+class RestoredOut(Schema):
+    target_type: str
+    target_id: int

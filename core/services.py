@@ -1,0 +1,171 @@
+"""Shared writes: comments with mentions, watchers, soft delete, restore and purge."""
+
+import datetime
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import markdown
+from core.activity import record
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.models import Comment, Mention, TrashItem, Watcher
+from core.permissions import can, require
+from core.registry import get_type, load_visible, type_of
+from core.versioning import save_versioned
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+COMMENT_MAX_LENGTH = 20000
+_MENTION = re.compile(r"(?<![\w@])@([\w.\-]{1,150})")
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed({"body": _("This field is required.")})
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationFailed(
+            {"body": _("Ensure this value has at most %(max)s characters.") % {"max": COMMENT_MAX_LENGTH}}
+        )
+    return body
+
+
+def _mentioned_users(actor: "Membership", body: str) -> list[Any]:
+    """Only people of the actor's workspace can be mentioned."""
+    from accounts.models import User
+
+    handles = {h.rstrip(".") for h in _MENTION.findall(body)}
+    if not handles:
+        return []
+    return list(
+        User.objects.filter(
+            username__in=handles,
+            memberships__workspace_id=actor.workspace_id,
+            memberships__removed_at__isnull=True,
+        )
+    )
+
+
+def add_comment(actor: "Membership", *, target_type: str, target_id: int, body: str) -> Comment:
+    require(actor, "comment.create")
+    target = load_visible(actor, target_type, target_id)
+    body = _check_body(body)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            workspace_id=actor.workspace_id,
+            target_type=target_type,
+            target_id=target.pk,
+            author=actor.user,
+            body=body,
+            body_html=markdown.render(body),
+        )
+        mentioned = _mentioned_users(actor, body)
+        Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in mentioned])
+        Watcher.objects.get_or_create(
+            workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk, user=actor.user
+        )
+        record(actor, "commented", target, {"comment": [None, comment.pk]})
+    return comment
+
+
+def _require_comment_author_or_moderator(actor: "Membership", comment: Comment) -> None:
+    if comment.author_id != actor.user_id and not can(actor, "comment.moderate"):
+        raise PermissionDenied()
+
+
+def edit_comment(actor: "Membership", comment: Comment, *, version: int, body: str) -> Comment:
+    if comment.author_id != actor.user_id:
+        raise PermissionDenied()
+    body = _check_body(body)
+    with transaction.atomic():
+        before = comment.body
+        comment.body = body
+        comment.body_html = markdown.render(body)
+        save_versioned(comment, expected_version=version, fields=["body", "body_html"])
+        Mention.objects.filter(comment=comment).delete()
+        Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in _mentioned_users(actor, body)])
+        record(actor, "updated", comment, {"body": [before, body]})
+    return comment
+
+
+def delete_comment(actor: "Membership", comment: Comment) -> None:
+    _require_comment_author_or_moderator(actor, comment)
+    soft_delete(actor, comment)
+
+
+def watch(actor: "Membership", *, target_type: str, target_id: int) -> None:
+    require(actor, "watch.use")
+    target = load_visible(actor, target_type, target_id)
+    Watcher.objects.get_or_create(
+        workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk, user=actor.user
+    )
+
+
+def unwatch(actor: "Membership", *, target_type: str, target_id: int) -> None:
+    require(actor, "watch.use")
+    target = load_visible(actor, target_type, target_id)
+    Watcher.objects.filter(target_type=target_type, target_id=target.pk, user=actor.user).delete()
+
+
+def soft_delete(actor: "Membership", obj: Any) -> None:
+    """Move an object to the trash. The caller has checked the domain's own delete rules."""
+    object_type = type_of(obj)
+    with transaction.atomic():
+        now = timezone.now()
+        updated = (
+            type(obj)
+            .all_objects.filter(pk=obj.pk, deleted_at__isnull=True)
+            .update(deleted_at=now, deleted_by=actor.user)
+        )
+        if not updated:
+            raise NotFound()
+        obj.deleted_at = now
+        TrashItem.objects.create(
+            workspace_id=actor.workspace_id,
+            target_type=object_type.name,
+            target_id=obj.pk,
+            target_label=object_type.label(obj),
+            deleted_by=actor.user,
+            deleted_at=now,
+        )
+        record(actor, "deleted", obj)
+
+
+def may_restore(actor: "Membership", item: TrashItem) -> bool:
+    if item.target_type == "comment":
+        return item.deleted_by_id == actor.user_id or can(actor, "comment.moderate")
+    return can(actor, get_type(item.target_type).edit_capability)
+
+
+def restore(actor: "Membership", item: TrashItem) -> Any:
+    require(actor, "trash.view")
+    if not may_restore(actor, item):
+        raise PermissionDenied()
+    obj = load_visible(actor, item.target_type, item.target_id, deleted=True)
+    with transaction.atomic():
+        type(obj).all_objects.filter(pk=obj.pk).update(deleted_at=None, deleted_by=None)
+        obj.deleted_at = None
+        item.delete()
+        record(actor, "restored", obj)
+    return obj
+
+
+def purge_trash(*, now: datetime.datetime | None = None) -> int:
+    """Remove for good what has been in the trash longer than the retention period."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.TRASH_RETENTION_DAYS)
+    purged = 0
+    for item in TrashItem.objects.filter(deleted_at__lt=cutoff).order_by("id")[:1000]:
+        with transaction.atomic():
+            model: type[models.Model] = get_type(item.target_type).model
+            target = model.all_objects.filter(pk=item.target_id).first()  # type: ignore[attr-defined]
+            if target is not None:
+                record(None, "purged", target, workspace_id=item.workspace_id)
+                target.delete()
+            item.delete()
+            purged += 1
+    return purged

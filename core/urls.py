@@ -1,0 +1,15 @@
+from django.urls import path
+
+from core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("w/<slug:workspace>/", views.home, name="home"),
+    path("w/<slug:workspace>/activity/", views.activity, name="activity"),
+    path("w/<slug:workspace>/trash/", views.trash, name="trash"),
+    path("w/<slug:workspace>/trash/<str:target_type>/<int:target_id>/restore/", views.restore, name="restore"),
+    path("w/<slug:workspace>/o/<str:target_type>/<int:target_id>/comments/", views.comments, name="comments"),
+    path("w/<slug:workspace>/comments/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
+    path("w/<slug:workspace>/o/<str:target_type>/<int:target_id>/watch/", views.watch, name="watch"),
+]
