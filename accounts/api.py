@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from accounts import queries, services
 from accounts.schemas import (
@@ -30,8 +30,10 @@ from accounts.schemas import (
     WorkspaceOut,
     WorkspacePatch,
 )
+from cadence.api_auth import SIGNED_IN_OR_ANONYMOUS
+from core import ratelimit
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import ValidationFailed
 from core.pagination import paginate
 from core.permissions import Role
 from core.schemas import Id, In, page_of
@@ -74,7 +76,7 @@ def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Any:
         user, ip=client_ip(request), current_password=payload.current_password, new_password=payload.new_password
     )
     services.end_sessions(user, keep=request.session.session_key if hasattr(request, "session") else None)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response={200: page_of(TokenOut), **ERRORS})
@@ -86,13 +88,13 @@ def list_tokens(request: HttpRequest, cursor: Cursor = None, limit: Limit = None
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, plain = services.create_token(request.auth, name=payload.name, expires_in_days=payload.expires_in_days)
     token.token = plain  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
 def revoke_token(request: HttpRequest, token_id: Id) -> Any:
     services.revoke_token(request.auth, token_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Workspaces ----------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ def list_workspaces(request: HttpRequest, cursor: Cursor = None, limit: Limit = 
 
 @router.post("/workspaces", response={201: WorkspaceOut, **ERRORS})
 def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Any:
-    return 201, services.create_workspace(request.auth, name=payload.name, slug=payload.slug)
+    return Status(201, services.create_workspace(request.auth, name=payload.name, slug=payload.slug))
 
 
 @router.get("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
@@ -153,7 +155,7 @@ def change_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id,
 def remove_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.remove_member(actor, queries.get_member(actor, member_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/workspaces/{workspace}/invitations", response={200: page_of(InvitationOut), **ERRORS})
@@ -166,27 +168,21 @@ def list_invitations(request: HttpRequest, workspace: WorkspaceSlug, cursor: Cur
 def invite(request: HttpRequest, workspace: WorkspaceSlug, payload: InvitationIn) -> Any:
     """The link goes by email to the invited address only; it is never in a response."""
     actor = queries.membership_for(request.auth, workspace)
-    return 201, services.invite(actor, email=payload.email, role=payload.role, department_id=payload.department_id)
+    return Status(201, services.invite(actor, email=payload.email, role=payload.role, department_id=payload.department_id))
 
 
 @router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None, **ERRORS})
 def revoke_invitation(request: HttpRequest, workspace: WorkspaceSlug, invitation_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.revoke_invitation(actor, queries.get_invitation(actor, invitation_id))
-    return 204, None
+    return Status(204, None)
 
 
-@router.post("/invitations/accept", response={200: MyWorkspaceOut, **ERRORS}, auth=None)
+@router.post("/invitations/accept", response={200: MyWorkspaceOut, **ERRORS}, auth=SIGNED_IN_OR_ANONYMOUS)
 def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Any:
     """Signed in: join with this account (its email must be the invited one). Not signed in: sign up."""
-    from ninja.utils import check_csrf
-
-    from core import ratelimit
-
     ratelimit.hit([f"accept:ip:{client_ip(request)}"])
-    user = request.user if request.user.is_authenticated else None
-    if user is not None and check_csrf(request) is not None:
-        raise PermissionDenied(_("The CSRF check failed. Reload the page and try again."))
+    user = request.auth if request.auth.is_authenticated else None
     return services.accept_invitation(
         payload.token,
         user=user,
@@ -221,7 +217,7 @@ def list_departments(
 def create_department(request: HttpRequest, workspace: WorkspaceSlug, payload: DepartmentIn) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     department = services.create_department(actor, **payload.model_dump())
-    return 201, queries.get_department(actor, department.pk)
+    return Status(201, queries.get_department(actor, department.pk))
 
 
 @router.get("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
@@ -246,7 +242,7 @@ def delete_department(request: HttpRequest, workspace: WorkspaceSlug, department
     """Moves the department to the trash, from where it can be restored."""
     actor = queries.membership_for(request.auth, workspace)
     services.delete_department(actor, queries.get_department(actor, department_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Teams and work groups ----------------------------------------------------------------------
@@ -278,7 +274,7 @@ def list_teams(
 def create_team(request: HttpRequest, workspace: WorkspaceSlug, payload: TeamIn) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     team = services.create_team(actor, **payload.model_dump())
-    return 201, _with_members([queries.get_team(actor, team.pk)])[0]
+    return Status(201, _with_members([queries.get_team(actor, team.pk)])[0])
 
 
 @router.get("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
@@ -299,4 +295,4 @@ def update_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id, pay
 def delete_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.delete_team(actor, queries.get_team(actor, team_id))
-    return 204, None
+    return Status(204, None)

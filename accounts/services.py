@@ -24,7 +24,7 @@ from accounts.queries import active_member_user
 from core import ratelimit
 from core.activity import diff, record, snapshot
 from core.errors import NotFound, PermissionDenied, Unauthenticated, ValidationFailed
-from core.permissions import RANK, Role, outranks_or_equals, require
+from core.permissions import Role, outranks_or_equals, require
 from core.services import soft_delete
 from core.versioning import save_versioned
 
@@ -279,6 +279,17 @@ def change_member(
         save_versioned(member, expected_version=version, fields=fields)
         record(actor, "updated", member, diff(before, snapshot(member, fields)))
     return member
+
+
+def add_member(actor: Membership, *, user: User, role: str = Role.MEMBER) -> Membership:
+    """Add an existing account directly (set-up, imports); people are otherwise invited."""
+    require(actor, "member.manage")
+    if not outranks_or_equals(actor.role, role):
+        raise PermissionDenied(_("You cannot grant a role above your own."))
+    with transaction.atomic():
+        membership = Membership.objects.create(workspace_id=actor.workspace_id, user=user, role=role)
+        record(actor, "joined", membership, {"role": [None, role]})
+    return membership
 
 
 def remove_member(actor: Membership, member: Membership) -> None:
@@ -562,7 +573,3 @@ def update_team(
 def delete_team(actor: Membership, team: Team) -> None:
     require(actor, "team.edit")
     soft_delete(actor, team)
-
-
-def role_rank(role: str) -> int:
-    return RANK[Role(role)]

@@ -3,25 +3,13 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
 
+from cadence.api_auth import SIGNED_IN
 from core.errors import CadenceError, Conflict, RateLimited, ValidationFailed
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from accounts.services import user_for_token
-
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-            translation.activate(user.language)
-        return user
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> HttpResponse:
@@ -84,7 +72,7 @@ api = CadenceAPI(
     version="1",
     description="Product and project management for product teams. Authenticate with a personal API token: "
     "`Authorization: Bearer cad_…`.",
-    auth=[TokenAuth(), django_auth],
+    auth=SIGNED_IN,
     urls_namespace="api",
 )
 

@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from accounts.queries import membership_for
 from core import queries, services
@@ -82,7 +82,7 @@ def add_comment(
 ) -> Any:
     """Markdown is rendered and sanitised; `@username` mentions people of this workspace."""
     actor = membership_for(request.auth, workspace)
-    return 201, services.add_comment(actor, target_type=target_type, target_id=target_id, body=payload.body)
+    return Status(201, services.add_comment(actor, target_type=target_type, target_id=target_id, body=payload.body))
 
 
 @router.patch("/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS})
@@ -96,7 +96,7 @@ def edit_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: Id,
 def delete_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: Id) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_comment(actor, queries.get_comment(actor, comment_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(OBJECT + "/watchers", response={200: page_of(WatcherOut), **ERRORS})

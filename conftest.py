@@ -1,0 +1,123 @@
+"""The test cast, shared by every app: two workspaces and one person for each kind of caller.
+
+acme:  owner alice, admin bob, member carol, guest gina, removed rob, and extra member erin.
+other: owner oscar and member olga (the outsiders).
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client, TestCase
+
+from accounts import services as accounts
+from accounts.models import ApiToken, Department, Invitation, Membership, Team, User, Workspace
+from core import services as core
+from core.models import Comment
+from core.permissions import Role
+
+PASSWORD = "A-long-test-passphrase-1"
+# The callers of every access test, in the order of the expected-status tuples.
+ROLES = ("anon", "outsider", "outsider_owner", "removed", "guest", "member", "admin", "owner")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    acme: Workspace
+    other: Workspace
+    users: dict[str, User]
+    members: dict[str, Membership]
+    tokens: dict[str, str]
+    spare_tokens: dict[str, ApiToken]
+    department: Department
+    leaf_department: Department
+    team: Team
+    comment: Comment
+    trashed: Department
+    invitation: Invitation
+    invitation_token: str
+    other_department: Department
+    other_team: Team
+    other_comment: Comment
+    other_invitation: Invitation
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        if role == "anon":
+            return Client()
+        return Client(HTTP_AUTHORIZATION=f"Bearer {self.tokens[role]}")
+
+    def actor(self, role: str) -> Membership:
+        return self.members[role]
+
+
+def make_user(username: str, **kwargs: Any) -> User:
+    return accounts.create_user(
+        email=f"{username}@example.test", username=username, password=PASSWORD, display_name=username.title(),
+        check_password=False, **kwargs,
+    )
+
+
+def invitation_token_from(text: str) -> str:
+    match = re.search(r"/invite/([A-Za-z0-9_\-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+def build_world() -> World:
+    people = {
+        "owner": "alice", "admin": "bob", "member": "carol", "guest": "gina", "removed": "rob",
+        "extra": "erin", "outsider_owner": "oscar", "outsider": "olga",
+    }
+    users = {role: make_user(name) for role, name in people.items()}
+    acme = accounts.create_workspace(users["owner"], name="Acme", slug="acme")
+    other = accounts.create_workspace(users["outsider_owner"], name="Other", slug="other")
+    owner = Membership.objects.select_related("workspace", "user").get(workspace=acme, user=users["owner"])
+    other_owner = Membership.objects.select_related("workspace", "user").get(workspace=other, user=users["outsider_owner"])
+    roles = {"admin": Role.ADMIN, "member": Role.MEMBER, "guest": Role.GUEST, "removed": Role.MEMBER, "extra": Role.MEMBER}
+    members = {"owner": owner, "outsider_owner": other_owner}
+    for role, workspace_role in roles.items():
+        members[role] = accounts.add_member(owner, user=users[role], role=workspace_role)
+    members["outsider"] = accounts.add_member(other_owner, user=users["outsider"], role=Role.MEMBER)
+    for m in members.values():
+        m.refresh_from_db()
+    accounts.remove_member(owner, members["removed"])
+
+    department = accounts.create_department(owner, name="Product", head_id=users["member"].pk)
+    leaf = accounts.create_department(owner, name="Mobile", parent_id=department.pk)
+    trashed = accounts.create_department(owner, name="Old")
+    accounts.delete_department(owner, trashed)
+    team = accounts.create_team(owner, name="App", member_ids=[users["member"].pk])
+    comment = core.add_comment(members["member"], target_type="department", target_id=department.pk, body="Hello")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation = accounts.invite(owner, email="newbie@example.test", role=Role.MEMBER)
+    invitation_token = invitation_token_from(mail.outbox[-1].body)
+    other_department = accounts.create_department(other_owner, name="Secret")
+    other_team = accounts.create_team(other_owner, name="Secret team")
+    other_comment = core.add_comment(other_owner, target_type="department", target_id=other_department.pk, body="x")
+    other_invitation = accounts.invite(other_owner, email="someone@example.test", role=Role.MEMBER)
+
+    tokens, spare = {}, {}
+    for role in ROLES[1:]:
+        tokens[role] = accounts.create_token(users[role], name="tests")[1]
+        spare[role] = accounts.create_token(users[role], name="spare")[0]
+    for m in members.values():
+        m.refresh_from_db()
+    return World(
+        acme=acme, other=other, users=users, members=members, tokens=tokens, spare_tokens=spare,
+        department=department, leaf_department=leaf, team=team, comment=comment, trashed=trashed,
+        invitation=invitation, invitation_token=invitation_token, other_department=other_department,
+        other_team=other_team, other_comment=other_comment, other_invitation=other_invitation,
+    )
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()

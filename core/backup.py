@@ -1,0 +1,107 @@
+"""Backup and restore of one workspace: every row that belongs to it, as JSON.
+
+A model belongs to a workspace through a `workspace` foreign key, or through a foreign key to a
+model that has one (team members, mentions). Users are included when they are members.
+"""
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core import serializers
+from django.db import models, transaction
+
+from accounts.models import Membership, User, Workspace
+from core.errors import ValidationFailed
+
+FORMAT = "cadence-workspace-backup"
+FORMAT_VERSION = 1
+
+
+def _workspace_path(model: type[models.Model]) -> str | None:
+    """The lookup from `model` to its workspace id, or None if it does not belong to one."""
+    if model is Workspace:
+        return "pk"
+    fields = {f.name: f for f in model._meta.get_fields() if isinstance(f, models.ForeignKey)}
+    if "workspace" in fields and fields["workspace"].related_model is Workspace:
+        return "workspace_id"
+    for name, field in fields.items():
+        related = field.related_model
+        if related is not User and related is not model and isinstance(related, type):
+            related_fields = {f.name: f for f in related._meta.get_fields() if isinstance(f, models.ForeignKey)}
+            if "workspace" in related_fields and related_fields["workspace"].related_model is Workspace:
+                return f"{name}__workspace_id"
+    return None
+
+
+def workspace_models() -> list[tuple[type[models.Model], str]]:
+    """Every model that belongs to a workspace, parents before children."""
+    ordered = serializers.sort_dependencies(
+        [(a, list(a.get_models(include_auto_created=True))) for a in apps.get_app_configs()]
+    )
+    result = []
+    for model in ordered:
+        path = _workspace_path(model)
+        if path is not None:
+            result.append((model, path))
+    return result
+
+
+def export_workspace(workspace: Workspace) -> dict[str, Any]:
+    user_ids = Membership.objects.filter(workspace=workspace).values_list("user_id", flat=True)
+    rows: list[Any] = json.loads(serializers.serialize("json", User.objects.filter(pk__in=user_ids).order_by("pk")))
+    for model, path in workspace_models():
+        qs = model._base_manager.filter(**{path: workspace.pk}).order_by("pk")
+        rows.extend(json.loads(serializers.serialize("json", qs)))
+    return {"format": FORMAT, "version": FORMAT_VERSION, "workspace": workspace.slug, "rows": rows}
+
+
+def write_backup(path: Path, data: dict[str, Any]) -> None:
+    raw = json.dumps(data, ensure_ascii=False).encode()
+    path.write_bytes(gzip.compress(raw) if path.suffix == ".gz" else raw)
+
+
+def read_backup(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    data = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+    if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
+        raise ValidationFailed({"file": "Not a Cadence workspace backup of a known version."})
+    return data
+
+
+@transaction.atomic
+def restore_workspace(data: dict[str, Any], *, replace: bool = False) -> Workspace:
+    """Load a backup. With `replace`, the workspace's current rows are removed first.
+
+    Rows keep their ids, so a workspace restores into the instance it came from or into an
+    empty one; a user who exists with the same id and email is kept as is.
+    """
+    slug = data["workspace"]
+    existing = Workspace.objects.filter(slug=slug).first()
+    if existing is not None:
+        if not replace:
+            raise ValidationFailed({"workspace": f"Workspace {slug!r} exists; pass --replace to overwrite it."})
+        existing.delete()
+    user_label = User._meta.label_lower
+    for obj in serializers.deserialize("json", json.dumps(data["rows"]), ignorenonexistent=True):
+        if obj.object._meta.label_lower == user_label:
+            current = User.objects.filter(pk=obj.object.pk).first()
+            if current is not None:
+                if current.email.lower() != obj.object.email.lower():
+                    raise ValidationFailed({"users": f"User id {current.pk} belongs to another person here."})
+                continue
+        obj.save()
+    _reset_sequences()
+    return Workspace.objects.get(slug=slug)
+
+
+def _reset_sequences() -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in workspace_models()] + [User])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)

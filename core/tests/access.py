@@ -1,0 +1,38 @@
+from tests.matrix import Case, members_only
+
+W = "/workspaces/{workspace}"
+OBJ = W + "/objects/{target_type}/{target_id}"
+
+
+def _department(w, r):
+    return {"target_type": "department", "target_id": w.department.pk}
+
+
+def _foreign_department(w):
+    return {"target_type": "department", "target_id": w.other_department.pk}
+
+
+# A guest cannot see departments at all, so for them the object does not exist: 404.
+OBJECT_READERS = members_only(200, guest=404)
+
+CASES = [
+    Case("GET", W + "/activity", members_only(200)),
+    Case("GET", OBJ + "/history", OBJECT_READERS, params=_department, foreign=_foreign_department),
+    Case("GET", OBJ + "/comments", OBJECT_READERS, params=_department, foreign=_foreign_department),
+    Case("POST", OBJ + "/comments", members_only(201), params=_department,
+         body=lambda w, r: {"body": "Looks good @alice"}, foreign=_foreign_department),
+    # Only the author edits a comment; the author (carol, the member) or staff delete it.
+    Case("PATCH", W + "/comments/{comment_id}", (401, 404, 404, 404, 404, 200, 403, 403),
+         params=lambda w, r: {"comment_id": w.comment.pk},
+         body=lambda w, r: {"version": w.comment.version, "body": "Edited"},
+         foreign=lambda w: {"comment_id": w.other_comment.pk}),
+    Case("DELETE", W + "/comments/{comment_id}", members_only(204, guest=404),
+         params=lambda w, r: {"comment_id": w.comment.pk}, foreign=lambda w: {"comment_id": w.other_comment.pk}),
+    Case("GET", OBJ + "/watchers", OBJECT_READERS, params=_department, foreign=_foreign_department),
+    Case("PUT", OBJ + "/watch", members_only(200), params=_department, foreign=_foreign_department),
+    Case("DELETE", OBJ + "/watch", members_only(200), params=_department, foreign=_foreign_department),
+    Case("GET", W + "/trash", members_only(200)),
+    Case("POST", W + "/trash/{target_type}/{target_id}/restore", (401, 404, 404, 404, 403, 403, 200, 200),
+         params=lambda w, r: {"target_type": "department", "target_id": w.trashed.pk},
+         foreign=lambda w: {"target_type": "department", "target_id": w.other_department.pk}),
+]
