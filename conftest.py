@@ -5,6 +5,7 @@ other: owner oscar and member olga (the outsiders).
 """
 
 import re
+import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,8 +61,12 @@ class World:
 
 def make_user(username: str, **kwargs: Any) -> User:
     return accounts.create_user(
-        email=f"{username}@example.test", username=username, password=PASSWORD, display_name=username.title(),
-        check_password=False, **kwargs,
+        email=f"{username}@example.test",
+        username=username,
+        password=PASSWORD,
+        display_name=username.title(),
+        check_password=False,
+        **kwargs,
     )
 
 
@@ -73,15 +78,29 @@ def invitation_token_from(text: str) -> str:
 
 def build_world() -> World:
     people = {
-        "owner": "alice", "admin": "bob", "member": "carol", "guest": "gina", "removed": "rob",
-        "extra": "erin", "outsider_owner": "oscar", "outsider": "olga",
+        "owner": "alice",
+        "admin": "bob",
+        "member": "carol",
+        "guest": "gina",
+        "removed": "rob",
+        "extra": "erin",
+        "outsider_owner": "oscar",
+        "outsider": "olga",
     }
     users = {role: make_user(name) for role, name in people.items()}
     acme = accounts.create_workspace(users["owner"], name="Acme", slug="acme")
     other = accounts.create_workspace(users["outsider_owner"], name="Other", slug="other")
     owner = Membership.objects.select_related("workspace", "user").get(workspace=acme, user=users["owner"])
-    other_owner = Membership.objects.select_related("workspace", "user").get(workspace=other, user=users["outsider_owner"])
-    roles = {"admin": Role.ADMIN, "member": Role.MEMBER, "guest": Role.GUEST, "removed": Role.MEMBER, "extra": Role.MEMBER}
+    other_owner = Membership.objects.select_related("workspace", "user").get(
+        workspace=other, user=users["outsider_owner"]
+    )
+    roles = {
+        "admin": Role.ADMIN,
+        "member": Role.MEMBER,
+        "guest": Role.GUEST,
+        "removed": Role.MEMBER,
+        "extra": Role.MEMBER,
+    }
     members = {"owner": owner, "outsider_owner": other_owner}
     for role, workspace_role in roles.items():
         members[role] = accounts.add_member(owner, user=users[role], role=workspace_role)
@@ -111,13 +130,70 @@ def build_world() -> World:
     for m in members.values():
         m.refresh_from_db()
     return World(
-        acme=acme, other=other, users=users, members=members, tokens=tokens, spare_tokens=spare,
-        department=department, leaf_department=leaf, team=team, comment=comment, trashed=trashed,
-        invitation=invitation, invitation_token=invitation_token, other_department=other_department,
-        other_team=other_team, other_comment=other_comment, other_invitation=other_invitation,
+        acme=acme,
+        other=other,
+        users=users,
+        members=members,
+        tokens=tokens,
+        spare_tokens=spare,
+        department=department,
+        leaf_department=leaf,
+        team=team,
+        comment=comment,
+        trashed=trashed,
+        invitation=invitation,
+        invitation_token=invitation_token,
+        other_department=other_department,
+        other_team=other_team,
+        other_comment=other_comment,
+        other_invitation=other_invitation,
     )
 
 
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from email import message_from_bytes
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+                server.messages.append(message_from_bytes(envelope.content))
+                return "250 OK"
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.host, self.port = s.getsockname()
+        self.controller = Controller(Handler(), hostname=self.host, port=self.port)
+
+    def __enter__(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.controller.stop()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Any]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, f"{len(self.messages)} of {count} messages arrived"
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    with SmtpServer() as server:
+        yield server

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.contrib.auth import update_session_auth_hash
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -30,7 +30,7 @@ from accounts.schemas import (
     WorkspaceOut,
     WorkspacePatch,
 )
-from cadence.api_auth import SIGNED_IN_OR_ANONYMOUS
+from cadence.api_auth import SIGNED_IN_OR_ANONYMOUS, ApiRequest
 from core import ratelimit
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
 from core.errors import ValidationFailed
@@ -51,7 +51,7 @@ def changes(payload: In, *, nullable: frozenset[str] = frozenset()) -> dict[str,
     return values
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: ApiRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
@@ -59,40 +59,42 @@ def client_ip(request: HttpRequest) -> str:
 
 
 @router.get("/me", response={200: MeOut, **ERRORS})
-def get_me(request: HttpRequest) -> Any:
+def get_me(request: ApiRequest) -> Any:
     return request.auth
 
 
 @router.patch("/me", response={200: MeOut, **ERRORS})
-def update_me(request: HttpRequest, payload: MePatch) -> Any:
+def update_me(request: ApiRequest, payload: MePatch) -> Any:
     return services.update_profile(request.auth, version=payload.version, **changes(payload))
 
 
 @router.post("/me/password", response={204: None, **ERRORS})
-def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Any:
+def change_password(request: ApiRequest, payload: PasswordChangeIn) -> Any:
     """Every other session of the user ends."""
     user = request.auth
     services.change_password(
         user, ip=client_ip(request), current_password=payload.current_password, new_password=payload.new_password
     )
-    services.end_sessions(user, keep=request.session.session_key if hasattr(request, "session") else None)
+    if request.user.is_authenticated:  # signed in by session: keep this one
+        update_session_auth_hash(request, user)
+    services.end_sessions(user, keep=request.session.session_key)
     return Status(204, None)
 
 
 @router.get("/me/tokens", response={200: page_of(TokenOut), **ERRORS})
-def list_tokens(request: HttpRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
+def list_tokens(request: ApiRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
     return paginate(queries.tokens_for(request.auth), cursor=cursor, limit=limit)
 
 
 @router.post("/me/tokens", response={201: TokenCreatedOut, **ERRORS})
-def create_token(request: HttpRequest, payload: TokenIn) -> Any:
+def create_token(request: ApiRequest, payload: TokenIn) -> Any:
     token, plain = services.create_token(request.auth, name=payload.name, expires_in_days=payload.expires_in_days)
     token.token = plain  # type: ignore[attr-defined]
     return Status(201, token)
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request: HttpRequest, token_id: Id) -> Any:
+def revoke_token(request: ApiRequest, token_id: Id) -> Any:
     services.revoke_token(request.auth, token_id)
     return Status(204, None)
 
@@ -101,23 +103,23 @@ def revoke_token(request: HttpRequest, token_id: Id) -> Any:
 
 
 @router.get("/workspaces", response={200: page_of(MyWorkspaceOut), **ERRORS})
-def list_workspaces(request: HttpRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
+def list_workspaces(request: ApiRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
     """The workspaces the caller belongs to, with the caller's role in each."""
     return paginate(queries.workspaces_for(request.auth), cursor=cursor, limit=limit, order="id")
 
 
 @router.post("/workspaces", response={201: WorkspaceOut, **ERRORS})
-def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Any:
+def create_workspace(request: ApiRequest, payload: WorkspaceIn) -> Any:
     return Status(201, services.create_workspace(request.auth, name=payload.name, slug=payload.slug))
 
 
 @router.get("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
-def get_workspace(request: HttpRequest, workspace: WorkspaceSlug) -> Any:
+def get_workspace(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     return queries.membership_for(request.auth, workspace).workspace
 
 
 @router.patch("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
-def update_workspace(request: HttpRequest, workspace: WorkspaceSlug, payload: WorkspacePatch) -> Any:
+def update_workspace(request: ApiRequest, workspace: WorkspaceSlug, payload: WorkspacePatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return services.update_workspace(actor, version=payload.version, **changes(payload))
 
@@ -129,7 +131,7 @@ MEMBER_SORTS = {"joined": "id", "-joined": "-id"}
 
 @router.get("/workspaces/{workspace}/members", response={200: page_of(MemberOut), **ERRORS})
 def list_members(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     cursor: Cursor = None,
     limit: Limit = None,
@@ -144,7 +146,7 @@ def list_members(
 
 
 @router.patch("/workspaces/{workspace}/members/{member_id}", response={200: MemberOut, **ERRORS})
-def change_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id, payload: MemberPatch) -> Any:
+def change_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: Id, payload: MemberPatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     member = queries.get_member(actor, member_id)
     values = changes(payload, nullable=frozenset({"department_id"}))
@@ -152,34 +154,36 @@ def change_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id,
 
 
 @router.delete("/workspaces/{workspace}/members/{member_id}", response={204: None, **ERRORS})
-def remove_member(request: HttpRequest, workspace: WorkspaceSlug, member_id: Id) -> Any:
+def remove_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.remove_member(actor, queries.get_member(actor, member_id))
     return Status(204, None)
 
 
 @router.get("/workspaces/{workspace}/invitations", response={200: page_of(InvitationOut), **ERRORS})
-def list_invitations(request: HttpRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
+def list_invitations(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return paginate(queries.invitations_for(actor), cursor=cursor, limit=limit)
 
 
 @router.post("/workspaces/{workspace}/invitations", response={201: InvitationOut, **ERRORS})
-def invite(request: HttpRequest, workspace: WorkspaceSlug, payload: InvitationIn) -> Any:
+def invite(request: ApiRequest, workspace: WorkspaceSlug, payload: InvitationIn) -> Any:
     """The link goes by email to the invited address only; it is never in a response."""
     actor = queries.membership_for(request.auth, workspace)
-    return Status(201, services.invite(actor, email=payload.email, role=payload.role, department_id=payload.department_id))
+    return Status(
+        201, services.invite(actor, email=payload.email, role=payload.role, department_id=payload.department_id)
+    )
 
 
 @router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None, **ERRORS})
-def revoke_invitation(request: HttpRequest, workspace: WorkspaceSlug, invitation_id: Id) -> Any:
+def revoke_invitation(request: ApiRequest, workspace: WorkspaceSlug, invitation_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.revoke_invitation(actor, queries.get_invitation(actor, invitation_id))
     return Status(204, None)
 
 
 @router.post("/invitations/accept", response={200: MyWorkspaceOut, **ERRORS}, auth=SIGNED_IN_OR_ANONYMOUS)
-def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Any:
+def accept_invitation(request: ApiRequest, payload: AcceptIn) -> Any:
     """Signed in: join with this account (its email must be the invited one). Not signed in: sign up."""
     ratelimit.hit([f"accept:ip:{client_ip(request)}"])
     user = request.auth if request.auth.is_authenticated else None
@@ -200,7 +204,7 @@ SortName = Annotated[str, Query("name", pattern=r"^-?(name|created)$")]
 
 @router.get("/workspaces/{workspace}/departments", response={200: page_of(DepartmentOut), **ERRORS})
 def list_departments(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     cursor: Cursor = None,
     limit: Limit = None,
@@ -214,21 +218,21 @@ def list_departments(
 
 
 @router.post("/workspaces/{workspace}/departments", response={201: DepartmentOut, **ERRORS})
-def create_department(request: HttpRequest, workspace: WorkspaceSlug, payload: DepartmentIn) -> Any:
+def create_department(request: ApiRequest, workspace: WorkspaceSlug, payload: DepartmentIn) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     department = services.create_department(actor, **payload.model_dump())
     return Status(201, queries.get_department(actor, department.pk))
 
 
 @router.get("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
-def get_department(request: HttpRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
+def get_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return queries.get_department(actor, department_id)
 
 
 @router.patch("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
 def update_department(
-    request: HttpRequest, workspace: WorkspaceSlug, department_id: Id, payload: DepartmentPatch
+    request: ApiRequest, workspace: WorkspaceSlug, department_id: Id, payload: DepartmentPatch
 ) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     department = queries.get_department(actor, department_id)
@@ -238,7 +242,7 @@ def update_department(
 
 
 @router.delete("/workspaces/{workspace}/departments/{department_id}", response={204: None, **ERRORS})
-def delete_department(request: HttpRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
+def delete_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
     """Moves the department to the trash, from where it can be restored."""
     actor = queries.membership_for(request.auth, workspace)
     services.delete_department(actor, queries.get_department(actor, department_id))
@@ -257,7 +261,7 @@ def _with_members(teams: list[Any]) -> list[Any]:
 
 @router.get("/workspaces/{workspace}/teams", response={200: page_of(TeamOut), **ERRORS})
 def list_teams(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     cursor: Cursor = None,
     limit: Limit = None,
@@ -271,20 +275,20 @@ def list_teams(
 
 
 @router.post("/workspaces/{workspace}/teams", response={201: TeamOut, **ERRORS})
-def create_team(request: HttpRequest, workspace: WorkspaceSlug, payload: TeamIn) -> Any:
+def create_team(request: ApiRequest, workspace: WorkspaceSlug, payload: TeamIn) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     team = services.create_team(actor, **payload.model_dump())
     return Status(201, _with_members([queries.get_team(actor, team.pk)])[0])
 
 
 @router.get("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
-def get_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
+def get_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return _with_members([queries.get_team(actor, team_id)])[0]
 
 
 @router.patch("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
-def update_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id, payload: TeamPatch) -> Any:
+def update_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id, payload: TeamPatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     team = queries.get_team(actor, team_id)
     services.update_team(actor, team, version=payload.version, **changes(payload, nullable=frozenset({"lead_id"})))
@@ -292,7 +296,7 @@ def update_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id, pay
 
 
 @router.delete("/workspaces/{workspace}/teams/{team_id}", response={204: None, **ERRORS})
-def delete_team(request: HttpRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
+def delete_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.delete_team(actor, queries.get_team(actor, team_id))
     return Status(204, None)

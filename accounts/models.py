@@ -14,7 +14,7 @@ class Language(models.TextChoices):
 
 
 class CadenceUserManager(UserManager):
-    def get_by_natural_key(self, username: str | None) -> "User":
+    def get_by_natural_key(self, username: str | None):  # type: ignore[no-untyped-def]
         return self.get(email__iexact=username)
 
 

@@ -1,8 +1,9 @@
 """Reads of people and organisation, always scoped to what the actor may see."""
 
 from django.db import models
+from django.utils import timezone
 
-from accounts.models import ApiToken, Department, Invitation, Membership, Team, User, Workspace
+from accounts.models import ApiToken, Department, Invitation, Membership, Team, TeamMember, User, Workspace
 from core.errors import NotFound
 from core.permissions import require
 
@@ -116,7 +117,7 @@ def get_team(actor: Membership, team_id: int) -> Team:
 def team_member_ids(teams: list[Team]) -> dict[int, list[int]]:
     """Member user ids per team, in one query for the whole page."""
     result: dict[int, list[int]] = {t.pk: [] for t in teams}
-    rows = Team.members.through.objects.filter(team_id__in=result).order_by("id").values_list("team_id", "user_id")
+    rows = TeamMember.objects.filter(team_id__in=result).order_by("id").values_list("team_id", "user_id")
     for team_id, user_id in rows:
         result[team_id].append(user_id)
     return result
@@ -127,11 +128,23 @@ def invitations_for(actor: Membership) -> models.QuerySet[Invitation]:
     return Invitation.objects.filter(workspace_id=actor.workspace_id).select_related("invited_by")
 
 
+def pending_invitations_for(actor: Membership) -> models.QuerySet[Invitation]:
+    """Invitations not yet accepted, revoked or expired."""
+    return invitations_for(actor).filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
 def get_invitation(actor: Membership, invitation_id: int) -> Invitation:
     invitation = invitations_for(actor).filter(pk=invitation_id).first()
     if invitation is None:
         raise NotFound()
     return invitation
+
+
+def account_exists(email: str) -> bool:
+    """Whether someone signed up with this address (the invitation page then asks them to sign in)."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
 
 
 def tokens_for(user: User) -> models.QuerySet[ApiToken]:

@@ -19,7 +19,18 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, Department, Invitation, Language, Membership, Team, TeamKind, User, Workspace
+from accounts.models import (
+    ApiToken,
+    Department,
+    Invitation,
+    Language,
+    Membership,
+    Team,
+    TeamKind,
+    TeamMember,
+    User,
+    Workspace,
+)
 from accounts.queries import active_member_user
 from core import ratelimit
 from core.activity import diff, record, snapshot
@@ -301,7 +312,7 @@ def remove_member(actor: Membership, member: Membership) -> None:
         raise ValidationFailed({"member": _("You cannot remove yourself.")})
     with transaction.atomic():
         Membership.objects.filter(pk=member.pk).update(removed_at=timezone.now(), version=member.version + 1)
-        Team.members.through.objects.filter(team__workspace_id=actor.workspace_id, user_id=member.user_id).delete()
+        TeamMember.objects.filter(team__workspace_id=actor.workspace_id, user_id=member.user_id).delete()
         record(actor, "removed", member, {"role": [member.role, None]})
 
 
@@ -420,7 +431,8 @@ def _check_parent(actor: Membership, department: Department | None, parent_id: i
     parent = _department_in_workspace(actor, parent_id, "parent_id")
     if parent is not None and department is not None:
         # Walk up from the new parent: meeting the department itself would make a cycle.
-        seen, node = set(), parent
+        seen: set[int] = set()
+        node: Department | None = parent
         while node is not None and node.pk not in seen:
             if node.pk == department.pk:
                 raise ValidationFailed({"parent_id": _("A department cannot be inside itself.")})
@@ -503,10 +515,9 @@ def _set_team_members(actor: Membership, team: Team, user_ids: list[int]) -> dic
     )
     if wanted - valid:
         raise ValidationFailed({"member_ids": _("No such member in this workspace.")})
-    through = Team.members.through
-    current = set(through.objects.filter(team=team).values_list("user_id", flat=True))
-    through.objects.filter(team=team, user_id__in=current - wanted).delete()
-    through.objects.bulk_create([through(team=team, user_id=uid) for uid in sorted(wanted - current)])
+    current = set(TeamMember.objects.filter(team=team).values_list("user_id", flat=True))
+    TeamMember.objects.filter(team=team, user_id__in=current - wanted).delete()
+    TeamMember.objects.bulk_create([TeamMember(team=team, user_id=uid) for uid in sorted(wanted - current)])
     return {"members": [sorted(current), sorted(wanted)]} if current != wanted else {}
 
 

@@ -46,3 +46,9 @@ def anonymous(request: HttpRequest) -> Any:
 
 SIGNED_IN = [TokenAuth(), SessionAuth()]
 SIGNED_IN_OR_ANONYMOUS = [*SIGNED_IN, anonymous]
+
+
+class ApiRequest(HttpRequest):
+    """What handlers receive: `auth` is the signed-in user (or AnonymousUser where allowed)."""
+
+    auth: Any

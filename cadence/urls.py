@@ -1,7 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from cadence.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("", include("accounts.urls")),
+    path("", include("core.urls")),
 ]

@@ -2,10 +2,10 @@
 
 from typing import Annotated, Any
 
-from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 
 from accounts.queries import membership_for
+from cadence.api_auth import ApiRequest
 from core import queries, services
 from core.pagination import paginate
 from core.schemas import (
@@ -35,7 +35,7 @@ OBJECT = "/workspaces/{workspace}/objects/{target_type}/{target_id}"
 
 @router.get("/workspaces/{workspace}/activity", response={200: page_of(ActivityOut), **ERRORS})
 def list_activity(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     cursor: Cursor = None,
     limit: Limit = None,
@@ -51,7 +51,7 @@ def list_activity(
 
 @router.get(OBJECT + "/history", response={200: page_of(ActivityOut), **ERRORS})
 def object_history(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     target_type: TypeName,
     target_id: Id,
@@ -64,7 +64,7 @@ def object_history(
 
 @router.get(OBJECT + "/comments", response={200: page_of(CommentOut), **ERRORS})
 def list_comments(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     target_type: TypeName,
     target_id: Id,
@@ -78,7 +78,7 @@ def list_comments(
 
 @router.post(OBJECT + "/comments", response={201: CommentOut, **ERRORS})
 def add_comment(
-    request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id, payload: CommentIn
+    request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id, payload: CommentIn
 ) -> Any:
     """Markdown is rendered and sanitised; `@username` mentions people of this workspace."""
     actor = membership_for(request.auth, workspace)
@@ -86,14 +86,14 @@ def add_comment(
 
 
 @router.patch("/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS})
-def edit_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: Id, payload: CommentPatch) -> Any:
+def edit_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: Id, payload: CommentPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     comment = queries.get_comment(actor, comment_id)
     return services.edit_comment(actor, comment, version=payload.version, body=payload.body)
 
 
 @router.delete("/workspaces/{workspace}/comments/{comment_id}", response={204: None, **ERRORS})
-def delete_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: Id) -> Any:
+def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: Id) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_comment(actor, queries.get_comment(actor, comment_id))
     return Status(204, None)
@@ -101,7 +101,7 @@ def delete_comment(request: HttpRequest, workspace: WorkspaceSlug, comment_id: I
 
 @router.get(OBJECT + "/watchers", response={200: page_of(WatcherOut), **ERRORS})
 def list_watchers(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     target_type: TypeName,
     target_id: Id,
@@ -113,14 +113,14 @@ def list_watchers(
 
 
 @router.put(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
-def watch(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+def watch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
     actor = membership_for(request.auth, workspace)
     services.watch(actor, target_type=target_type, target_id=target_id)
     return {"watching": True}
 
 
 @router.delete(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
-def unwatch(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+def unwatch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
     actor = membership_for(request.auth, workspace)
     services.unwatch(actor, target_type=target_type, target_id=target_id)
     return {"watching": False}
@@ -128,7 +128,7 @@ def unwatch(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeNam
 
 @router.get("/workspaces/{workspace}/trash", response={200: page_of(TrashItemOut), **ERRORS})
 def list_trash(
-    request: HttpRequest,
+    request: ApiRequest,
     workspace: WorkspaceSlug,
     cursor: Cursor = None,
     limit: Limit = None,
@@ -140,7 +140,7 @@ def list_trash(
 
 
 @router.post("/workspaces/{workspace}/trash/{target_type}/{target_id}/restore", response={200: RestoredOut, **ERRORS})
-def restore(request: HttpRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+def restore(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
     actor = membership_for(request.auth, workspace)
     obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))
     return {"target_type": target_type, "target_id": obj.pk}

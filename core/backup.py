@@ -86,10 +86,11 @@ def restore_workspace(data: dict[str, Any], *, replace: bool = False) -> Workspa
         existing.delete()
     user_label = User._meta.label_lower
     for obj in serializers.deserialize("json", json.dumps(data["rows"]), ignorenonexistent=True):
-        if obj.object._meta.label_lower == user_label:
-            current = User.objects.filter(pk=obj.object.pk).first()
+        row: Any = obj.object
+        if row._meta.label_lower == user_label:
+            current = User.objects.filter(pk=row.pk).first()
             if current is not None:
-                if current.email.lower() != obj.object.email.lower():
+                if current.email.lower() != row.email.lower():
                     raise ValidationFailed({"users": f"User id {current.pk} belongs to another person here."})
                 continue
         obj.save()

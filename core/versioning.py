@@ -19,8 +19,8 @@ def save_versioned(obj: models.Model, *, expected_version: int, fields: list[str
     now = timezone.now()
     values: dict[str, Any] = {}
     for name in fields:
-        field = obj._meta.get_field(name)
-        values[field.attname] = getattr(obj, field.attname)
+        attname = obj._meta.get_field(name).attname  # type: ignore[union-attr]
+        values[attname] = getattr(obj, attname)
     updated = model._base_manager.filter(pk=obj.pk, version=expected_version).update(
         **values, version=F("version") + 1, updated_at=now
     )
