@@ -1,0 +1,121 @@
+"""Schemathesis, every phase and every check, over every operation of a live server on a demo
+database: no server error, no response outside the schema, no invalid input accepted."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fresh_database(tmp_path: Path) -> str:
+    """A database for the server alone: a SQLite file, or a new database on the test PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp_path / 'schemathesis.sqlite3'}"
+    import psycopg
+
+    name = f"st_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def cadence(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [str(BIN / "cadence"), *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Any:
+    env = {**os.environ, "CADENCE_VAR_DIR": str(tmp_path), "DATABASE_URL": fresh_database(tmp_path)}
+    env.pop("PYTEST_VERSION", None)
+    cadence(env, "migrate", "--noinput")
+    cadence(env, "demo")
+    token = (
+        cadence(
+            env,
+            "shell",
+            "-c",
+            "from accounts.models import ApiToken, User; from accounts.services import create_token;"
+            "t, plain = create_token(User.objects.get(email='demo@cadence.local'), name='schemathesis');"
+            # A high id, so that generated DELETE /me/tokens/{id} calls do not revoke the token in use.
+            "ApiToken.objects.filter(pk=t.pk).update(id=987654321); print(plain)",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "cadence"), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(base + "/api/v1/openapi.json", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield base, token, process
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_schemathesis_finds_nothing(server: Any, tmp_path: Path) -> None:
+    base, token, process = server
+    result = subprocess.run(
+        [
+            str(BIN / "schemathesis"),
+            "run",
+            f"{base}/api/v1/openapi.json",
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--checks",
+            "all",
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--max-examples",
+            os.environ.get("CADENCE_SCHEMATHESIS_EXAMPLES", "30"),
+            "--workers",
+            "2",
+            "--seed",
+            "1",
+            "--no-color",
+            "--generation-database",
+            "none",
+            "--report",
+            "junit",
+            "--report-dir",
+            str(tmp_path / "report"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    report = result.stdout[-15000:]
+    assert result.returncode == 0, report
+    assert "500" not in process.stderr.read() if process.poll() is not None else True
+    shutil.rmtree(tmp_path / "report", ignore_errors=True)
