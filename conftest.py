@@ -167,7 +167,7 @@ class SmtpServer:
         server = self
 
         class Handler:
-            async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, smtp: Any, session: Any, envelope: Any) -> str:
                 server.messages.append(message_from_bytes(envelope.content))
                 return "250 OK"
 

@@ -3,7 +3,6 @@
 from typing import Annotated, Any
 
 from django.contrib.auth import update_session_auth_hash
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from accounts import queries, services
@@ -33,22 +32,19 @@ from accounts.schemas import (
 from cadence.api_auth import SIGNED_IN_OR_ANONYMOUS, ApiRequest
 from core import ratelimit
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
-from core.errors import ValidationFailed
 from core.pagination import paginate
 from core.permissions import Role
-from core.schemas import Id, In, page_of
+from core.schemas import In, PathId, page_of
 
 router = Router(tags=["people and organisation"])
 
 
 def changes(payload: In, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields a PATCH body set, without `version`; null only where a field may be empty."""
+    """The fields a PATCH body set, without `version`. Null clears a field where it may be empty
+    (a parent, a head) and leaves any other field as it is."""
     values = payload.model_dump(exclude_unset=True)
     values.pop("version", None)
-    for field, value in values.items():
-        if value is None and field not in nullable:
-            raise ValidationFailed({field: _("This field cannot be empty.")})
-    return values
+    return {field: value for field, value in values.items() if value is not None or field in nullable}
 
 
 def client_ip(request: ApiRequest) -> str:
@@ -94,7 +90,7 @@ def create_token(request: ApiRequest, payload: TokenIn) -> Any:
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request: ApiRequest, token_id: Id) -> Any:
+def revoke_token(request: ApiRequest, token_id: PathId) -> Any:
     services.revoke_token(request.auth, token_id)
     return Status(204, None)
 
@@ -146,7 +142,7 @@ def list_members(
 
 
 @router.patch("/workspaces/{workspace}/members/{member_id}", response={200: MemberOut, **ERRORS})
-def change_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: Id, payload: MemberPatch) -> Any:
+def change_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: PathId, payload: MemberPatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     member = queries.get_member(actor, member_id)
     values = changes(payload, nullable=frozenset({"department_id"}))
@@ -154,7 +150,7 @@ def change_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: Id, 
 
 
 @router.delete("/workspaces/{workspace}/members/{member_id}", response={204: None, **ERRORS})
-def remove_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: Id) -> Any:
+def remove_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.remove_member(actor, queries.get_member(actor, member_id))
     return Status(204, None)
@@ -176,7 +172,7 @@ def invite(request: ApiRequest, workspace: WorkspaceSlug, payload: InvitationIn)
 
 
 @router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None, **ERRORS})
-def revoke_invitation(request: ApiRequest, workspace: WorkspaceSlug, invitation_id: Id) -> Any:
+def revoke_invitation(request: ApiRequest, workspace: WorkspaceSlug, invitation_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.revoke_invitation(actor, queries.get_invitation(actor, invitation_id))
     return Status(204, None)
@@ -225,14 +221,14 @@ def create_department(request: ApiRequest, workspace: WorkspaceSlug, payload: De
 
 
 @router.get("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
-def get_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
+def get_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return queries.get_department(actor, department_id)
 
 
 @router.patch("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
 def update_department(
-    request: ApiRequest, workspace: WorkspaceSlug, department_id: Id, payload: DepartmentPatch
+    request: ApiRequest, workspace: WorkspaceSlug, department_id: PathId, payload: DepartmentPatch
 ) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     department = queries.get_department(actor, department_id)
@@ -242,7 +238,7 @@ def update_department(
 
 
 @router.delete("/workspaces/{workspace}/departments/{department_id}", response={204: None, **ERRORS})
-def delete_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: Id) -> Any:
+def delete_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: PathId) -> Any:
     """Moves the department to the trash, from where it can be restored."""
     actor = queries.membership_for(request.auth, workspace)
     services.delete_department(actor, queries.get_department(actor, department_id))
@@ -282,13 +278,13 @@ def create_team(request: ApiRequest, workspace: WorkspaceSlug, payload: TeamIn) 
 
 
 @router.get("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
-def get_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
+def get_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return _with_members([queries.get_team(actor, team_id)])[0]
 
 
 @router.patch("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
-def update_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id, payload: TeamPatch) -> Any:
+def update_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId, payload: TeamPatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     team = queries.get_team(actor, team_id)
     services.update_team(actor, team, version=payload.version, **changes(payload, nullable=frozenset({"lead_id"})))
@@ -296,7 +292,7 @@ def update_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id, payl
 
 
 @router.delete("/workspaces/{workspace}/teams/{team_id}", response={204: None, **ERRORS})
-def delete_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: Id) -> Any:
+def delete_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.delete_team(actor, queries.get_team(actor, team_id))
     return Status(204, None)

@@ -13,7 +13,7 @@ from core.schemas import (
     CommentIn,
     CommentOut,
     CommentPatch,
-    Id,
+    PathId,
     Problem,
     RestoredOut,
     TrashItemOut,
@@ -25,8 +25,8 @@ from core.schemas import (
 router = Router(tags=["activity, comments, trash"])
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
 
-WorkspaceSlug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9\-]{0,49}$", max_length=50)]
-TypeName = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")]
+WorkspaceSlug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9\-]{0,49}$", max_length=50, example="demo")]
+TypeName = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$", example="department")]
 Cursor = Annotated[str | None, Query(None, max_length=500, pattern=r"^[A-Za-z0-9_\-]*$")]
 Limit = Annotated[int | None, Query(None, ge=1, le=200)]
 Filter = Annotated[str | None, Query(None, max_length=40, pattern=r"^[a-z_]*$")]
@@ -54,7 +54,7 @@ def object_history(
     request: ApiRequest,
     workspace: WorkspaceSlug,
     target_type: TypeName,
-    target_id: Id,
+    target_id: PathId,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Any:
@@ -67,7 +67,7 @@ def list_comments(
     request: ApiRequest,
     workspace: WorkspaceSlug,
     target_type: TypeName,
-    target_id: Id,
+    target_id: PathId,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Any:
@@ -78,7 +78,7 @@ def list_comments(
 
 @router.post(OBJECT + "/comments", response={201: CommentOut, **ERRORS})
 def add_comment(
-    request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id, payload: CommentIn
+    request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId, payload: CommentIn
 ) -> Any:
     """Markdown is rendered and sanitised; `@username` mentions people of this workspace."""
     actor = membership_for(request.auth, workspace)
@@ -86,14 +86,14 @@ def add_comment(
 
 
 @router.patch("/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS})
-def edit_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: Id, payload: CommentPatch) -> Any:
+def edit_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId, payload: CommentPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     comment = queries.get_comment(actor, comment_id)
     return services.edit_comment(actor, comment, version=payload.version, body=payload.body)
 
 
 @router.delete("/workspaces/{workspace}/comments/{comment_id}", response={204: None, **ERRORS})
-def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: Id) -> Any:
+def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_comment(actor, queries.get_comment(actor, comment_id))
     return Status(204, None)
@@ -104,7 +104,7 @@ def list_watchers(
     request: ApiRequest,
     workspace: WorkspaceSlug,
     target_type: TypeName,
-    target_id: Id,
+    target_id: PathId,
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Any:
@@ -113,14 +113,14 @@ def list_watchers(
 
 
 @router.put(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
-def watch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+def watch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.watch(actor, target_type=target_type, target_id=target_id)
     return {"watching": True}
 
 
 @router.delete(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
-def unwatch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+def unwatch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.unwatch(actor, target_type=target_type, target_id=target_id)
     return {"watching": False}
@@ -140,7 +140,7 @@ def list_trash(
 
 
 @router.post("/workspaces/{workspace}/trash/{target_type}/{target_id}/restore", response={200: RestoredOut, **ERRORS})
-def restore(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: Id) -> Any:
+def restore(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))
     return {"target_type": target_type, "target_id": obj.pk}

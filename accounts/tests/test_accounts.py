@@ -94,7 +94,9 @@ def test_roles_respect_rank(world: Any) -> None:
         services.change_member(member, world.members["guest"], version=world.members["guest"].version, role="member")
     with pytest.raises(PermissionDenied):
         services.invite(admin, email="boss@example.test", role="owner")
-    changed = services.change_member(admin, world.members["guest"], version=world.members["guest"].version, role="admin")
+    changed = services.change_member(
+        admin, world.members["guest"], version=world.members["guest"].version, role="admin"
+    )
     assert changed.role == "admin"
 
 
@@ -164,7 +166,9 @@ def test_invitation_is_single_use_and_bound_to_the_address(world: Any) -> None:
     token = _invite(world, "dana@example.test")
     anyone = Client()
     # A signed-in person with another address cannot use it.
-    response = api(world, "outsider").post("/api/v1/invitations/accept", {"token": token}, content_type="application/json")
+    response = api(world, "outsider").post(
+        "/api/v1/invitations/accept", {"token": token}, content_type="application/json"
+    )
     assert response.status_code == 403
     body = {"token": token, "username": "dana", "password": "Dana-long-passphrase-1", "display_name": "Dana"}
     response = anyone.post("/api/v1/invitations/accept", body, content_type="application/json")
@@ -200,7 +204,9 @@ def test_invitation_email_reaches_a_real_smtp_server(world: Any, smtp_server: An
 def test_the_language_and_time_zone_are_validated(world: Any) -> None:
     client = api(world, "member")
     version = world.users["member"].version
-    response = client.patch("/api/v1/me", {"version": version, "time_zone": "Mars/Olympus"}, content_type="application/json")
+    response = client.patch(
+        "/api/v1/me", {"version": version, "time_zone": "Mars/Olympus"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "time_zone"
     response = client.patch("/api/v1/me", {"version": version, "language": "en"}, content_type="application/json")

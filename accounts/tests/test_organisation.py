@@ -22,7 +22,9 @@ def test_department_tree_refuses_cycles(world: Any) -> None:
 def test_nested_ids_of_another_workspace_are_refused(world: Any, field: str) -> None:
     foreign = {"parent_id": world.other_department.pk, "head_id": world.users["outsider"].pk}[field]
     client = world.client("owner")
-    response = client.post("/api/v1/workspaces/acme/departments", {"name": "X", field: foreign}, content_type="application/json")
+    response = client.post(
+        "/api/v1/workspaces/acme/departments", {"name": "X", field: foreign}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
     assert not Department.objects.filter(name="X").exists()
@@ -67,7 +69,9 @@ def test_deleting_a_department_with_children_is_refused(world: Any) -> None:
 def test_work_group_spans_departments(world: Any) -> None:
     owner = world.actor("owner")
     design = services.create_department(owner, name="Design")
-    services.change_member(owner, world.members["extra"], version=world.members["extra"].version, department_id=design.pk)
+    services.change_member(
+        owner, world.members["extra"], version=world.members["extra"].version, department_id=design.pk
+    )
     team = services.create_team(
         owner, name="Launch", kind="work_group", member_ids=[world.users["member"].pk, world.users["extra"].pk]
     )

@@ -64,7 +64,9 @@ def test_markdown_keeps_ordinary_formatting() -> None:
 
 def test_mentions_reach_only_people_of_the_workspace(world: Any) -> None:
     comment = services.add_comment(
-        world.actor("member"), target_type="department", target_id=world.department.pk,
+        world.actor("member"),
+        target_type="department",
+        target_id=world.department.pk,
         body="@alice please review, and @olga (outsider) too",
     )
     assert list(Mention.objects.filter(comment=comment).values_list("user__username", flat=True)) == ["alice"]
@@ -149,9 +151,14 @@ def test_worker_runs_due_jobs_once(world: Any, settings: Any) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(sizes=st.integers(min_value=0, max_value=30), limit=st.integers(min_value=1, max_value=7),
-       order=st.sampled_from(["-id", "id", "name", "-name", "created_at"]))
-def test_keyset_pages_return_every_row_once_in_order(django_db_blocker: Any, sizes: int, limit: int, order: str) -> None:
+@given(
+    sizes=st.integers(min_value=0, max_value=30),
+    limit=st.integers(min_value=1, max_value=7),
+    order=st.sampled_from(["-id", "id", "name", "-name", "created_at"]),
+)
+def test_keyset_pages_return_every_row_once_in_order(
+    django_db_blocker: Any, sizes: int, limit: int, order: str
+) -> None:
     from django.db import transaction
 
     from accounts.models import Workspace
@@ -213,8 +220,10 @@ def test_list_query_count_does_not_grow_with_the_page(world: Any, url: str, djan
         accounts.create_team(owner, name=f"T{i}", member_ids=[world.users["member"].pk])
         services.add_comment(owner, target_type="department", target_id=world.department.pk, body=f"c{i}")
         accounts.invite(owner, email=f"p{i}@example.test", role="member")
-        accounts.add_member(owner, user=accounts.create_user(
-            email=f"u{i}@example.test", username=f"u{i}", password="x", check_password=False))
+        accounts.add_member(
+            owner,
+            user=accounts.create_user(email=f"u{i}@example.test", username=f"u{i}", password="x", check_password=False),
+        )
     for i in range(10):
         accounts.delete_department(owner, world.acme.departments.get(name=f"D{i}"))
     with django_assert_max_num_queries(6):

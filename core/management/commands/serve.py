@@ -52,6 +52,8 @@ class Command(BaseCommand):
                     "timeout": 60,
                     "graceful_timeout": 10,
                     "keepalive": 5,
+                    # Long query strings reach Django, which answers them with a field error.
+                    "limit_request_line": 0,
                 }.items():
                     self.cfg.set(key, value)
 

@@ -1,0 +1,132 @@
+"""Shared pages: the workspace home, the activity feed, the trash, and the comments and watching of
+any registered object."""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import queries as people
+from core import queries, services
+from core.forms import ActivityFilterForm, CommentForm
+from core.pagination import paginate
+from core.permissions import can
+from core.web import actor_for, is_htmx, object_url, panel_context, readable_changes, render_page, web_view
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+HOME_ACTIVITY_LENGTH = 10
+
+
+@web_view
+def index(request: HttpRequest) -> HttpResponse:
+    first = people.workspaces_for(request.user).order_by("workspace__name").first()  # type: ignore[arg-type]
+    if first is None:
+        return redirect("accounts:workspace-new")
+    return redirect("core:home", first.workspace.slug)
+
+
+@web_view
+def home(request: HttpRequest, workspace: str) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    counts = []
+    if can(actor, "member.view"):
+        counts.append((_("Members"), people.members_for(actor).count(), reverse("accounts:people", args=[workspace])))
+    if can(actor, "department.view"):
+        url = reverse("accounts:departments", args=[workspace])
+        counts.append((_("Departments"), people.departments_for(actor).count(), url))
+    if can(actor, "team.view"):
+        counts.append((_("Teams"), people.teams_for(actor).count(), reverse("accounts:teams", args=[workspace])))
+    recent = None
+    if can(actor, "activity.view"):
+        recent = readable_changes(
+            actor, paginate(queries.feed_for(actor), cursor=None, limit=HOME_ACTIVITY_LENGTH).items
+        )
+    return render(request, "core/home.html", {"counts": counts, "recent": recent})
+
+
+@web_view
+def activity(request: HttpRequest, workspace: str) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    form = ActivityFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    feed = queries.feed_for(actor, verb=filters.get("verb"), target_type=filters.get("target_type"))
+    page = paginate(feed, cursor=filters.get("cursor") or None, limit=settings.PAGE_SIZE_DEFAULT)
+    readable_changes(actor, page.items)
+    return render_page(request, "core/activity.html", {"form": form, "page": page}, partial="rows")
+
+
+@web_view
+def trash(request: HttpRequest, workspace: str) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    items = list(queries.trash_for(actor).order_by("-deleted_at", "-id"))
+    for item in items:
+        item.restorable = services.may_restore(actor, item)  # type: ignore[attr-defined]
+    context = {"items": items, "retention_days": settings.TRASH_RETENTION_DAYS}
+    return render(request, "core/trash.html", context)
+
+
+@web_view
+@require_POST
+def restore(request: HttpRequest, workspace: str, target_type: str, target_id: int) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))
+    messages.success(request, _("“%(name)s” was restored.") % {"name": obj})
+    return redirect("core:trash", workspace)
+
+
+def _panel_partial(
+    request: HttpRequest,
+    actor: "Membership",
+    target_type: str,
+    target_id: int,
+    partial: str,
+    *,
+    form: CommentForm | None = None,
+) -> HttpResponse:
+    """The changed part of an object's panel for htmx; without htmx, back to the object's page."""
+    if not is_htmx(request):
+        errors = [*form.errors.get("body", []), *form.non_field_errors()] if form else []
+        for error in errors:
+            messages.error(request, error)
+        return redirect(object_url(actor, target_type, target_id, reverse("core:home", args=[actor.workspace.slug])))
+    context = panel_context(actor, target_type, target_id, comment_form=form)
+    status = form.status if form else 200
+    return render(request, f"core/object_panel.html#{partial}", context, status=status)
+
+
+@web_view
+def comments(request: HttpRequest, workspace: str, target_type: str, target_id: int) -> HttpResponse:
+    """GET: the comments of an object. POST: add one."""
+    actor = actor_for(request, workspace)
+    form = CommentForm(request.POST) if request.method == "POST" else CommentForm()
+    if form.is_valid():
+        with form.service_errors():
+            services.add_comment(actor, target_type=target_type, target_id=target_id, body=form.cleaned_data["body"])
+            form = CommentForm()
+    return _panel_partial(request, actor, target_type, target_id, "comments", form=form)
+
+
+@web_view
+@require_POST
+def delete_comment(request: HttpRequest, workspace: str, comment_id: int) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    comment = queries.get_comment(actor, comment_id)
+    services.delete_comment(actor, comment)
+    return _panel_partial(request, actor, comment.target_type, comment.target_id, "comments")
+
+
+@web_view
+@require_POST
+def watch(request: HttpRequest, workspace: str, target_type: str, target_id: int) -> HttpResponse:
+    """Toggle: watch the object, or stop watching it."""
+    actor = actor_for(request, workspace)
+    toggle = services.unwatch if queries.is_watching(actor, target_type, target_id) else services.watch
+    toggle(actor, target_type=target_type, target_id=target_id)
+    return _panel_partial(request, actor, target_type, target_id, "watch")

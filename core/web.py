@@ -1,0 +1,144 @@
+"""What every web view shares: the workspace of the request, htmx partials, and the one mapping
+of service errors to pages."""
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts.queries import departments_for, members_for, membership_for
+from core import queries
+from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
+from core.forms import CommentForm
+from core.models import Activity
+from core.pagination import paginate
+from core.permissions import can
+from core.registry import get_type, load_visible
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+HISTORY_LENGTH = 20
+# Changed fields whose values are ids, shown by name.
+PEOPLE_FIELDS = frozenset({"head", "lead", "members"})
+DEPARTMENT_FIELDS = frozenset({"department", "parent"})
+
+
+def actor_for(request: HttpRequest, workspace: str) -> "Membership":
+    """The signed-in user's membership in the workspace of the URL (NotFound otherwise)."""
+    actor = membership_for(request.user, workspace)  # type: ignore[arg-type]
+    request.actor = actor  # type: ignore[attr-defined]  # the shell shows it
+    return actor
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str | None = None, status: int = 200
+) -> HttpResponse:
+    """The whole page, or only its `partial` when htmx asks."""
+    name = f"{template}#{partial}" if partial and is_htmx(request) else template
+    return render(request, name, context, status=status)
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` URL of the request if it stays on this site, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else fallback
+
+
+def _error_page(request: HttpRequest, error: CadenceError) -> HttpResponse:
+    # A bare "Not found." says less than the page's own explanation.
+    message = None if isinstance(error, NotFound) and error.detail is error.title else error.detail
+    context = {"status": error.status, "message": message}
+    response = render_page(request, "error.html", context, partial="message", status=error.status)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def errors_as_pages(view: View) -> View:
+    """Service errors that no form caught become pages: 404, 403, 409, 422, 429; 401 asks to sign in."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Unauthenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        except CadenceError as error:
+            return _error_page(request, error)
+
+    return cast(View, wrapper)
+
+
+def web_view(view: View) -> View:
+    """A page for signed-in users."""
+    return cast(View, login_required(errors_as_pages(view)))
+
+
+def _named(names: dict[int, str] | None, value: Any) -> Any:
+    if names is None or value is None:
+        return value
+    if isinstance(value, list):
+        return [names.get(v, f"#{v}") for v in value]
+    return names.get(value, f"#{value}")
+
+
+def readable_changes(actor: "Membership", activities: list[Activity]) -> list[Activity]:
+    """Give each activity `change_rows`: (field, before, after), people and departments by name."""
+    fields = {field for a in activities for field in a.changes}
+    people = {m.user_id: str(m.user) for m in members_for(actor)} if fields & PEOPLE_FIELDS else {}
+    departments = {d.pk: d.name for d in departments_for(actor)} if fields & DEPARTMENT_FIELDS else {}
+    lookups = {**dict.fromkeys(PEOPLE_FIELDS, people), **dict.fromkeys(DEPARTMENT_FIELDS, departments)}
+    for a in activities:
+        a.change_rows = [  # type: ignore[attr-defined]
+            (field, _named(lookups.get(field), pair[0]), _named(lookups.get(field), pair[1]))
+            for field, pair in a.changes.items()
+            if isinstance(pair, list) and len(pair) == 2
+        ]
+    return activities
+
+
+def panel_context(
+    actor: "Membership", target_type: str, target_id: int, *, comment_form: CommentForm | None = None
+) -> dict[str, Any]:
+    """History, comments and watching of one registered object, for core/object_panel.html."""
+    history = paginate(queries.history_for(actor, target_type, target_id), cursor=None, limit=HISTORY_LENGTH)
+    return {
+        "target_type": target_type,
+        "target_id": target_id,
+        "history": readable_changes(actor, history.items),
+        "comments": queries.comments_for(actor, target_type, target_id)
+        .prefetch_related("mentions__user")
+        .order_by("id"),
+        "comment_form": comment_form or CommentForm(),
+        "can_comment": can(actor, "comment.create"),
+        "can_moderate": can(actor, "comment.moderate"),
+        "watching": queries.is_watching(actor, target_type, target_id),
+        "watcher_count": queries.watchers_for(actor, target_type, target_id).count(),
+    }
+
+
+def object_url(actor: "Membership", target_type: str, target_id: int, fallback: str) -> str:
+    """The page of a registered object, if its type has one."""
+    object_type = get_type(target_type)
+    if object_type.web_url is None:
+        return fallback
+    return object_type.web_url(load_visible(actor, target_type, target_id))
