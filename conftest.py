@@ -70,7 +70,7 @@ def make_user(username: str, **kwargs: Any) -> User:
     )
 
 
-def invitation_token_from(text: str) -> str:
+def invitation_token_from(text: Any) -> str:
     match = re.search(r"/invite/([A-Za-z0-9_\-]+)", text)
     assert match, text
     return match.group(1)

@@ -170,7 +170,8 @@ def test_keyset_pages_return_every_row_once_in_order(
             ws.departments.create(name=name)
         qs = ws.departments.all()
         expected = list(qs.order_by(order, ("-" if order.startswith("-") else "") + "id").values_list("pk", flat=True))
-        seen, cursor = [], None
+        seen: list[int] = []
+        cursor = None
         while True:
             page = paginate(qs, cursor=cursor, limit=limit, order=order)
             seen.extend(d.pk for d in page.items)
