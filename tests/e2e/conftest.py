@@ -15,9 +15,6 @@ from conftest import PASSWORD, make_user
 from core import services as core
 from core.permissions import Role
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse to run there.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -31,7 +28,9 @@ LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API runs an event loop in the test thread, where Django's ORM would refuse to run.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=os.environ.get("CADENCE_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
         )

@@ -32,13 +32,16 @@ def test_main_pages_have_no_serious_violations(new_page: Callable[..., Page], ca
     paths = [
         f"/w/{slug}/",
         f"/w/{slug}/people/",
+        f"/w/{slug}/people/{cast.carol.pk}/",
         f"/w/{slug}/departments/",
         f"/w/{slug}/departments/{cast.department.pk}/",
         f"/w/{slug}/teams/",
         f"/w/{slug}/teams/{cast.team.pk}/",
         f"/w/{slug}/activity/",
         f"/w/{slug}/trash/",
+        f"/w/{slug}/settings/",
         "/account/",
+        "/account/password/",
         "/account/tokens/",
     ]
     page = new_page(language)
