@@ -30,7 +30,6 @@ from accounts.schemas import (
     WorkspacePatch,
 )
 from cadence.api_auth import SIGNED_IN_OR_ANONYMOUS, ApiRequest
-from core import ratelimit
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
 from core.pagination import paginate
 from core.permissions import Role
@@ -181,10 +180,10 @@ def revoke_invitation(request: ApiRequest, workspace: WorkspaceSlug, invitation_
 @router.post("/invitations/accept", response={200: MyWorkspaceOut, **ERRORS}, auth=SIGNED_IN_OR_ANONYMOUS)
 def accept_invitation(request: ApiRequest, payload: AcceptIn) -> Any:
     """Signed in: join with this account (its email must be the invited one). Not signed in: sign up."""
-    ratelimit.hit([f"accept:ip:{client_ip(request)}"])
     user = request.auth if request.auth.is_authenticated else None
     return services.accept_invitation(
         payload.token,
+        ip=client_ip(request),
         user=user,
         username=payload.username,
         password=payload.password,

@@ -299,7 +299,7 @@ def add_member(actor: Membership, *, user: User, role: str = Role.MEMBER) -> Mem
         raise PermissionDenied(_("You cannot grant a role above your own."))
     with transaction.atomic():
         membership = Membership.objects.create(workspace_id=actor.workspace_id, user=user, role=role)
-        record(actor, "joined", membership, {"role": [None, role]})
+        record(actor, "added", membership, {"role": [None, role]})
     return membership
 
 
@@ -382,9 +382,10 @@ def open_invitation(plain: str) -> Invitation:
 
 
 def accept_invitation(
-    plain: str, *, user: User | None, username: str = "", password: str = "", display_name: str = ""
+    plain: str, *, ip: str, user: User | None, username: str = "", password: str = "", display_name: str = ""
 ) -> Membership:
     """Join the workspace. A signed-in user must own the invited address; a new person signs up."""
+    ratelimit.hit([f"accept:ip:{ip}"])
     with transaction.atomic():
         invitation = open_invitation(plain)
         if user is None or not user.is_authenticated:

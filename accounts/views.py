@@ -4,7 +4,7 @@ teams. Thin: parse with a form, call a service or a query, render."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user, login, logout, update_session_auth_hash
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +30,6 @@ from accounts.forms import (
     department_choices,
 )
 from accounts.models import Membership, TeamKind
-from core import ratelimit
 from core.permissions import can, outranks_or_equals, require
 from core.web import actor_for, client_ip, errors_as_pages, is_htmx, panel_context, safe_next, web_view
 
@@ -63,14 +62,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """The language switch of the user menu: saved in the profile, then back to the page."""
     form = LanguageForm(request.POST)
     if form.is_valid():
-        user: Any = get_user(request)  # the model instance: request.user is a lazy proxy
+        user: Any = request.user
         services.update_profile(user, version=user.version, language=form.cleaned_data["language"])
     return redirect(safe_next(request, reverse("core:index")))
 
 
 @web_view
 def profile(request: HttpRequest) -> HttpResponse:
-    user: Any = get_user(request)  # the model instance: request.user is a lazy proxy
+    user: Any = request.user
     form = ProfileForm(user, request.POST or None)
     if form.is_valid():
         with form.service_errors():
@@ -132,18 +131,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Signed in with the invited address: join. Not signed in: sign up, or sign in first."""
     invitation = services.open_invitation(token)
     user: Any = request.user
-    if request.method == "POST":
-        ratelimit.hit([f"accept:ip:{client_ip(request)}"])
     if user.is_authenticated:
         if request.method == "POST":
-            membership = services.accept_invitation(token, user=user)
+            membership = services.accept_invitation(token, ip=client_ip(request), user=user)
             return redirect("core:home", membership.workspace.slug)
         context = {"invitation": invitation, "email_matches": user.email.lower() == invitation.email.lower()}
         return render(request, "accounts/invitation.html", context)
     form = SignUpForm(request.POST or None)
     if form.is_valid():
         with form.service_errors():
-            membership = services.accept_invitation(token, user=None, **form.cleaned_data)
+            membership = services.accept_invitation(token, ip=client_ip(request), user=None, **form.cleaned_data)
             login(request, membership.user)
             return redirect("core:home", membership.workspace.slug)
     context = {"invitation": invitation, "form": form, "account_exists": queries.account_exists(invitation.email)}

@@ -18,6 +18,7 @@ VERB_LABELS = {
     "purged": _("purged"),
     "commented": _("commented on"),
     "joined": _("joined"),
+    "added": _("added"),
     "removed": _("removed"),
     "invited": _("invited"),
     "invitation_revoked": _("revoked an invitation to"),

@@ -15,7 +15,7 @@ def save_versioned(obj: models.Model, *, expected_version: int, fields: list[str
 
     On success obj.version is the new version. The Conflict carries the row as it is now.
     """
-    model = type(obj)
+    model = obj._meta.model  # not type(obj): request.user is a lazy wrapper
     now = timezone.now()
     values: dict[str, Any] = {}
     for name in fields:
