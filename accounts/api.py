@@ -121,8 +121,6 @@ def update_workspace(request: ApiRequest, workspace: WorkspaceSlug, payload: Wor
 
 # --- Members and invitations --------------------------------------------------------------------
 
-MEMBER_SORTS = {"joined": "id", "-joined": "-id"}
-
 
 @router.get("/workspaces/{workspace}/members", response={200: page_of(MemberOut), **ERRORS})
 def list_members(

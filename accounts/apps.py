@@ -20,7 +20,6 @@ class AccountsConfig(AppConfig):
                 "workspace.view",
                 "workspace.edit",
                 visible=lambda actor, qs: qs.filter(pk=actor.workspace_id),
-                soft_deletable=False,
                 web_url=lambda o: reverse("core:home", args=[o.slug]),
             )
         )
@@ -31,7 +30,6 @@ class AccountsConfig(AppConfig):
                 "member.view",
                 "member.manage",
                 visible=queries.visible_members,
-                soft_deletable=False,
                 web_url=lambda o: reverse("accounts:people", args=[o.workspace.slug]),
             )
         )

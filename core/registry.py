@@ -30,7 +30,6 @@ class ObjectType:
     # Narrows a queryset to the rows this actor may see (beyond the capability).
     visible: Callable[["Membership", models.QuerySet], models.QuerySet] = field(default=_same_workspace)
     web_url: Callable[[Any], str] | None = None
-    soft_deletable: bool = True
 
     def label(self, obj: Any) -> str:
         return str(obj)[:200]

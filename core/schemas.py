@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, create_model, field_validator
+from pydantic import ConfigDict, Field, create_model
 
 # Ids and versions are bounded so that no database sees a number it cannot store. In a JSON body
 # they must be numbers (no `true` or "5" read as one); in a path or a query they are parsed text.
@@ -23,14 +23,6 @@ class In(Schema):
     """Input: unknown fields are refused, so nothing unlisted can be mass-assigned."""
 
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        items = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and "\x00" in v for v in items):
-            raise ValueError("NUL")
-        return value
 
 
 class Problem(Schema):
