@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.models import TeamKind
 from accounts.queries import departments_for, members_for, membership_for
 from core import queries
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
 from core.forms import CommentForm
 from core.models import Activity
 from core.pagination import paginate
-from core.permissions import can
+from core.permissions import Role, can
 from core.registry import get_type, load_visible
 
 if TYPE_CHECKING:
@@ -93,20 +94,36 @@ def web_view(view: View) -> View:
     return cast(View, login_required(errors_as_pages(view)))
 
 
-def _named(names: dict[int, str] | None, value: Any) -> Any:
+def _named(names: dict[Any, str] | None, value: Any) -> Any:
     if names is None or value is None:
         return value
     if isinstance(value, list):
-        return [names.get(v, f"#{v}") for v in value]
-    return names.get(value, f"#{value}")
+        return [_named(names, v) for v in value]
+    return names.get(value, f"#{value}" if isinstance(value, int) else value)
 
 
 def readable_changes(actor: "Membership", activities: list[Activity]) -> list[Activity]:
     """Give each activity `change_rows`: (field, before, after), people and departments by name."""
-    fields = {field for a in activities for field in a.changes}
-    people = {m.user_id: str(m.user) for m in members_for(actor)} if fields & PEOPLE_FIELDS else {}
-    departments = {d.pk: d.name for d in departments_for(actor)} if fields & DEPARTMENT_FIELDS else {}
-    lookups = {**dict.fromkeys(PEOPLE_FIELDS, people), **dict.fromkeys(DEPARTMENT_FIELDS, departments)}
+
+    def ids_in(fields: frozenset[str]) -> set[int]:
+        """The ids this page mentions in `fields`, so that only those rows are read."""
+        found: set[int] = set()
+        for a in activities:
+            for field, pair in a.changes.items():
+                if field in fields and isinstance(pair, list):
+                    for value in pair:
+                        found.update(value if isinstance(value, list) else [value])
+        return {v for v in found if isinstance(v, int)}
+
+    people_ids, department_ids = ids_in(PEOPLE_FIELDS), ids_in(DEPARTMENT_FIELDS)
+    people = {m.user_id: str(m.user) for m in members_for(actor).filter(user_id__in=people_ids)} if people_ids else {}
+    departments = {d.pk: d.name for d in departments_for(actor).filter(pk__in=department_ids)} if department_ids else {}
+    lookups: dict[str, dict[Any, str]] = {
+        **dict.fromkeys(PEOPLE_FIELDS, people),
+        **dict.fromkeys(DEPARTMENT_FIELDS, departments),
+        "role": {value: str(label) for value, label in Role.choices},
+        "kind": {value: str(label) for value, label in TeamKind.choices},
+    }
     for a in activities:
         a.change_rows = [  # type: ignore[attr-defined]
             (field, _named(lookups.get(field), pair[0]), _named(lookups.get(field), pair[1]))
