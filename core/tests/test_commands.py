@@ -59,3 +59,26 @@ def test_restore_refuses_to_overwrite_without_replace(world: Any, tmp_path: Path
     world.acme.departments.all().update(name="changed")
     call_command("restore", str(path), "--replace")
     assert set(world.acme.departments.values_list("name", flat=True)) == {"Product", "Mobile"}
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "CADENCE_PRODUCTION": "1",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CADENCE_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cadence"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -12,8 +12,9 @@ def production_problems() -> list[str]:
     problems = []
     if settings.DEBUG:
         problems.append("DEBUG is on")
-    if settings.SECRET_KEY == INSECURE_SECRET_KEY or len(settings.SECRET_KEY) < 32:
-        problems.append("SECRET_KEY is the default or shorter than 32 characters")
+    key = settings.SECRET_KEY
+    if key == INSECURE_SECRET_KEY or len(key) < 50 or len(set(key)) < 5:
+        problems.append("SECRET_KEY is the default, or shorter than 50 characters, or not random")
     return problems
 
 
