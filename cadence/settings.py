@@ -96,7 +96,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456;"
         ),
     }
-    _db["TEST"] = {"NAME": os.environ.get("CADENCE_TEST_SQLITE")}  # None: in memory
+    # A file, not memory: tests with several threads need SQLite's real locking (WAL), as in use.
+    _db["TEST"] = {"NAME": os.environ.get("CADENCE_TEST_SQLITE", str(VAR_DIR / "test.sqlite3"))}
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["ENGINE"] = "django.db.backends.postgresql"
     if env_bool("CADENCE_DB_POOL", True) and not os.environ.get("PYTEST_VERSION"):
