@@ -14,7 +14,7 @@ from core.errors import CadenceError, Conflict, RateLimited, ValidationFailed
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> HttpResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail or title}
-    body.update({k: v for k, v in extra.items() if v is not None})
+    body |= {k: v for k, v in extra.items() if v is not None}
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
