@@ -67,7 +67,7 @@ def active_member_user(workspace: Workspace, user_id: int) -> User | None:
 
 def departments_for(actor: Membership, *, parent_id: int | None = None) -> models.QuerySet[Department]:
     require(actor, "department.view")
-    qs = Department.objects.filter(workspace_id=actor.workspace_id).select_related("head", "parent")
+    qs = Department.objects.filter(workspace_id=actor.workspace_id).select_related("head")
     if parent_id is not None:
         qs = qs.filter(parent_id=parent_id)
     return qs.annotate(member_count=models.Count("members", filter=models.Q(members__removed_at__isnull=True)))
