@@ -1,11 +1,17 @@
 """Reads of people and organisation, always scoped to what the actor may see."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import ApiToken, Department, Invitation, Membership, Team, TeamMember, User, Workspace
 from core.errors import NotFound
 from core.permissions import require
+
+
+def _count_of(rows: models.QuerySet, key: str) -> models.Func:
+    counted = rows.order_by().values(key).annotate(n=models.Count("*")).values("n")
+    return Coalesce(models.Subquery(counted), 0)
 
 
 def membership_for(user: User, workspace_slug: str) -> Membership:
@@ -70,7 +76,10 @@ def departments_for(actor: Membership, *, parent_id: int | None = None) -> model
     qs = Department.objects.filter(workspace_id=actor.workspace_id).select_related("head")
     if parent_id is not None:
         qs = qs.filter(parent_id=parent_id)
-    return qs.annotate(member_count=models.Count("members", filter=models.Q(members__removed_at__isnull=True)))
+    # A count per row of the page (a correlated subquery), not a join and GROUP BY over the whole
+    # workspace before the LIMIT: the list stays an index range scan.
+    members = Membership.objects.filter(department=models.OuterRef("pk"), removed_at__isnull=True)
+    return qs.annotate(member_count=_count_of(members, "department"))
 
 
 def get_department(actor: Membership, department_id: int) -> Department:
@@ -104,7 +113,7 @@ def teams_for(actor: Membership, *, kind: str | None = None) -> models.QuerySet[
     qs = Team.objects.filter(workspace_id=actor.workspace_id).select_related("lead")
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(member_count=models.Count("team_members"))
+    return qs.annotate(member_count=_count_of(TeamMember.objects.filter(team=models.OuterRef("pk")), "team"))
 
 
 def get_team(actor: Membership, team_id: int) -> Team:

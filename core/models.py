@@ -42,7 +42,8 @@ class SoftDeleteModel(models.Model):
 class Activity(models.Model):
     """One change, written once, never edited: who did what to which object, before → after."""
 
-    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: every index below starts with the workspace.
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     verb = models.CharField(max_length=40)
     target_type = models.CharField(max_length=40)
@@ -56,6 +57,8 @@ class Activity(models.Model):
             models.Index(fields=["workspace", "-id"], name="activity_feed"),
             models.Index(fields=["workspace", "target_type", "target_id", "-id"], name="activity_target"),
             models.Index(fields=["workspace", "actor", "-id"], name="activity_actor"),
+            models.Index(fields=["workspace", "verb", "-id"], name="activity_verb"),
+            models.Index(fields=["workspace", "target_type", "-id"], name="activity_type"),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:

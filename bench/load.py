@@ -1,0 +1,180 @@
+"""A bounded HTTP load client for the Cadence API (httpx, asyncio).
+
+    .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token-file var/bench-token.txt \\
+        [--ops members,activity] [--concurrency 8] [--duration 20] [--requests 100000] [--json out.json]
+
+Each operation runs on its own: a warm-up (results dropped), then `--concurrency` connections send
+requests back to back until `--duration` seconds or `--requests` requests, whichever comes first.
+A request is an error if it raises or answers anything but 2xx.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+OPS = [
+    "members",
+    "departments",
+    "teams",
+    "activity",
+    "activity_page_deep",
+    "history",
+    "comments",
+    "me",
+    "create_comment",
+]
+Request = tuple[str, str, dict | None]  # method, path, JSON body
+
+
+def cpu_of(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes, their live children and the children they reaped."""
+    total = 0
+    for pid in pids:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for p in [pid, *map(int, children)]:
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                total += sum(map(int, fields[11:15] if p == pid else fields[11:13]))  # [us]time, c[us]time
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def prepare(client: httpx.AsyncClient, ws: str, deep_pages: int) -> dict[str, Callable[[], Request]]:
+    """What each operation sends; finds the oldest (hottest) department and a deep feed cursor."""
+    base = f"/api/v1/workspaces/{ws}"
+    r = await client.get(f"{base}/departments", params={"sort": "created", "limit": 1})
+    r.raise_for_status()
+    department = r.json()["items"][0]["id"]
+    cursor = None
+    for _ in range(deep_pages):
+        r = await client.get(f"{base}/activity", params={"limit": 100, **({"cursor": cursor} if cursor else {})})
+        r.raise_for_status()
+        cursor = r.json()["next_cursor"] or cursor
+    obj = f"{base}/objects/department/{department}"
+    serial = itertools.count()
+    fixed = {
+        "members": f"{base}/members?limit=100",
+        "departments": f"{base}/departments?limit=100",
+        "teams": f"{base}/teams?limit=100",
+        "activity": f"{base}/activity?limit=100",
+        "activity_page_deep": f"{base}/activity?limit=100&cursor={cursor or ''}",
+        "history": f"{obj}/history?limit=50",
+        "comments": f"{obj}/comments?limit=50",
+        "me": "/api/v1/me",
+    }
+    ops: dict[str, Callable[[], Request]] = {name: (lambda p=path: ("GET", p, None)) for name, path in fixed.items()}
+    ops["create_comment"] = lambda: ("POST", f"{obj}/comments", {"body": f"Bench comment {next(serial)}, cc @user1"})
+    return ops
+
+
+async def hammer(
+    client: httpx.AsyncClient, make: Callable[[], Request], concurrency: int, seconds: float, limit: int
+) -> dict:
+    """Send requests from `concurrency` tasks for `seconds` or `limit` requests in all."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    left = [limit]
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        while left[0] > 0 and time.perf_counter() < deadline:
+            left[0] -= 1
+            method, path, body = make()
+            started = time.perf_counter()
+            try:
+                r = await client.request(method, path, json=body)
+                if not r.is_success:
+                    errors.append(f"{r.status_code} {r.text[:200]}")
+            except httpx.HTTPError as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else 0.0
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": pct(50),
+        "p90": pct(90),
+        "p99": pct(99),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+    }
+
+
+def format_table(results: list[dict]) -> str:
+    head = f"{'operation':<20}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    lines = [head + ("  server CPU ms/req" if results and "cpu_ms" in results[0] else "")]
+    for r in results:
+        lines.append(
+            f"{r['op']:<20}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p90']:>9.1f}{r['p99']:>9.1f}"
+            f"{r['errors']:>8}" + (f"{r['cpu_ms']:>20.1f}" if "cpu_ms" in r else "")
+        )
+    lines += [f"  {r['op']}: first error: {r['first_error']}" for r in results if r["first_error"]]
+    return "\n".join(lines)
+
+
+async def run(args: argparse.Namespace, token: str) -> list[dict]:
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=args.url, headers=headers, limits=limits, timeout=30) as client:
+        ops = await prepare(client, args.workspace, args.deep_pages)
+        results = []
+        for name in args.ops:
+            await hammer(client, ops[name], args.concurrency, args.warmup, args.requests)
+            cpu = cpu_of(args.pid)
+            result = {"op": name, **await hammer(client, ops[name], args.concurrency, args.duration, args.requests)}
+            if args.pid:
+                result["cpu_ms"] = (cpu_of(args.pid) - cpu) * 1000 / max(result["requests"], 1)
+            print("measured", format_table([result]).splitlines()[1], file=sys.stderr, flush=True)
+            results.append(result)
+        return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--token", help="API token (default: read --token-file)")
+    parser.add_argument("--token-file", type=Path, default=Path("var/bench-token.txt"))
+    parser.add_argument("--workspace", default="bench")
+    parser.add_argument("--ops", default=",".join(OPS), help=f"comma-separated, from: {', '.join(OPS)}")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--duration", type=float, default=20, help="seconds measured per operation")
+    parser.add_argument("--requests", type=int, default=100_000, help="at most this many requests per operation")
+    parser.add_argument("--warmup", type=float, default=1.5, help="seconds of unmeasured requests first")
+    parser.add_argument("--deep-pages", type=int, default=5, help="activity_page_deep: pages of 100 to skip")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--pid", type=int, action="append", default=[], help="server process (with its children) whose CPU to count"
+    )
+    args = parser.parse_args()
+    args.ops = [op.strip() for op in args.ops.split(",") if op.strip()]
+    if unknown := set(args.ops) - set(OPS):
+        parser.error(f"unknown operations: {', '.join(sorted(unknown))}")
+    if not (1 <= args.concurrency <= 256 and 0 < args.duration <= 600 and 0 <= args.warmup <= 60):
+        parser.error("--concurrency 1..256, --duration up to 600 s, --warmup up to 60 s")
+    token = args.token or args.token_file.read_text().strip()
+
+    results = asyncio.run(run(args, token))
+    print(format_table(results))
+    if args.json:
+        settings = {k: getattr(args, k) for k in ("url", "workspace", "concurrency", "duration", "requests")}
+        args.json.write_text(json.dumps({"settings": settings, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
