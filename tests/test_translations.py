@@ -44,7 +44,9 @@ def test_every_string_is_translated_to_chinese(tmp_path: Path) -> None:
             shutil.copy(source, tmp_path / name)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-location"],
-        cwd=tmp_path, check=True, capture_output=True,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
     )
     found = entries(tmp_path / "locale/zh_Hans/LC_MESSAGES/django.po")
     assert len(found) > 200
