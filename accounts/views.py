@@ -31,7 +31,7 @@ from accounts.forms import (
 )
 from accounts.models import Membership, TeamKind
 from core.permissions import can, outranks_or_equals, require
-from core.web import actor_for, client_ip, errors_as_pages, is_htmx, panel_context, safe_next, web_view
+from core.web import actor_for, client_ip, errors_as_pages, is_htmx, page_from, panel_context, safe_next, web_view
 
 # --- Signing in and the account ------------------------------------------------------------------
 
@@ -192,12 +192,11 @@ def people(request: HttpRequest, workspace: str) -> HttpResponse:
             return redirect("accounts:people", workspace)
     manage = can(actor, "member.manage")
     departments = department_choices(actor) if manage else None
-    rows = [
-        (m, MemberForm(actor, m, departments=departments) if _may_change(actor, m) else None)
-        for m in queries.members_for(actor).order_by("user__display_name", "id")
-    ]
+    page = page_from(request, queries.members_for(actor), order="id")
+    rows = [(m, MemberForm(actor, m, departments=departments) if _may_change(actor, m) else None) for m in page.items]
     context = {
         "rows": rows,
+        "page": page,
         "invite_form": invite_form if manage else None,
         "invitations": queries.pending_invitations_for(actor).order_by("-id") if manage else [],
     }
@@ -311,12 +310,20 @@ def teams(request: HttpRequest, workspace: str) -> HttpResponse:
             created = services.create_team(actor, **form.cleaned_data)
             messages.success(request, _("The team was created."))
             return redirect("accounts:team", workspace, created.pk)
-    rows = list(queries.teams_for(actor).order_by("name", "id"))
+    page = page_from(request, queries.teams_for(actor), order="name")
+    rows = page.items
     member_ids = queries.team_member_ids(rows)
-    members = {m.user_id: m for m in queries.members_for(actor)}
+    on_page = {user_id for ids in member_ids.values() for user_id in ids}
+    members = {m.user_id: m for m in queries.members_for(actor).filter(user_id__in=on_page)}
     for row in rows:
         row.departments = _departments_of(member_ids[row.pk], members)  # type: ignore[attr-defined]
-    context = {"teams": rows, "form": form, "can_edit": can(actor, "team.edit"), "work_group": TeamKind.WORK_GROUP}
+    context = {
+        "teams": rows,
+        "page": page,
+        "form": form,
+        "can_edit": can(actor, "team.edit"),
+        "work_group": TeamKind.WORK_GROUP,
+    }
     return render(request, "accounts/teams.html", context, status=form.status)
 
 

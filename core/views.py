@@ -16,7 +16,7 @@ from core import queries, services
 from core.forms import ActivityFilterForm, CommentForm
 from core.pagination import paginate
 from core.permissions import can
-from core.web import actor_for, is_htmx, object_url, panel_context, readable_changes, render_page, web_view
+from core.web import actor_for, is_htmx, object_url, page_from, panel_context, readable_changes, render_page, web_view
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -65,10 +65,10 @@ def activity(request: HttpRequest, workspace: str) -> HttpResponse:
 @web_view
 def trash(request: HttpRequest, workspace: str) -> HttpResponse:
     actor = actor_for(request, workspace)
-    items = list(queries.trash_for(actor).order_by("-deleted_at", "-id"))
-    for item in items:
+    page = page_from(request, queries.trash_for(actor))
+    for item in page.items:
         item.restorable = services.may_restore(actor, item)  # type: ignore[attr-defined]
-    context = {"items": items, "retention_days": settings.TRASH_RETENTION_DAYS}
+    context = {"items": page.items, "page": page, "retention_days": settings.TRASH_RETENTION_DAYS}
     return render(request, "core/trash.html", context)
 
 

@@ -18,7 +18,7 @@ from core import queries
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
 from core.forms import CommentForm
 from core.models import Activity
-from core.pagination import paginate
+from core.pagination import Page, paginate
 from core.permissions import Role, can
 from core.registry import get_type, load_visible
 
@@ -49,6 +49,11 @@ def render_page(
     """The whole page, or only its `partial` when htmx asks."""
     name = f"{template}#{partial}" if partial and is_htmx(request) else template
     return render(request, name, context, status=status)
+
+
+def page_from(request: HttpRequest, qs: Any, order: str = "-id") -> Page[Any]:
+    """One page of a web list, from the `cursor` in the query string: web lists are paged too."""
+    return paginate(qs, cursor=request.GET.get("cursor") or None, limit=settings.PAGE_SIZE_DEFAULT, order=order)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -35,3 +35,17 @@ def test_page_queries_do_not_grow(world: Any, url: str, django_assert_max_num_qu
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/w/acme/people/", "/w/acme/teams/", "/w/acme/trash/"])
+def test_web_lists_are_paged(world: Any, url: str, settings: Any) -> None:
+    settings.PAGE_SIZE_DEFAULT = 2
+    grow(world, 4)
+    client = Client()
+    client.force_login(world.users["owner"])
+    first = client.get(url)
+    cursor = first.context["page"].next_cursor
+    assert len(first.context["page"].items) == 2 and cursor
+    assert f"cursor={cursor}" in first.content.decode()
+    second = client.get(url, {"cursor": cursor})
+    assert {o.pk for o in second.context["page"].items}.isdisjoint({o.pk for o in first.context["page"].items})
