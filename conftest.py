@@ -4,12 +4,14 @@ acme:  owner alice, admin bob, member carol, guest gina, removed rob, and extra 
 other: owner oscar and member olga (the outsiders).
 """
 
+import importlib
 import re
 import socket
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.test import Client, TestCase
 
@@ -129,7 +131,7 @@ def build_world() -> World:
         spare[role] = accounts.create_token(users[role], name="spare")[0]
     for m in members.values():
         m.refresh_from_db()
-    return World(
+    world = World(
         acme=acme,
         other=other,
         users=users,
@@ -148,6 +150,14 @@ def build_world() -> World:
         other_comment=other_comment,
         other_invitation=other_invitation,
     )
+    # Each app may add its own objects: `<app>/tests/world.py` defines `extend(world)`.
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.tests.world")
+        except ModuleNotFoundError:
+            continue
+        module.extend(world)
+    return world
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "template_partials",
     "core",
     "accounts",
+    "projects",
+    "sprints",
 ]
 
 MIDDLEWARE = [

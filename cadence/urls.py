@@ -6,4 +6,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),
     path("", include("core.urls")),
+    path("", include("projects.urls")),
+    path("", include("sprints.urls")),
 ]

@@ -21,6 +21,8 @@ class NavEntry:
 # The workspace navigation: a module adds its entry here, in one line.
 NAVIGATION = [
     NavEntry(_("Home"), "core:home", "workspace.view"),
+    NavEntry(_("My work"), "projects:my_work", "project.view"),
+    NavEntry(_("Projects"), "projects:list", "project.view"),
     NavEntry(_("People"), "accounts:people", "member.view"),
     NavEntry(_("Departments"), "accounts:departments", "department.view"),
     NavEntry(_("Teams"), "accounts:teams", "team.view"),

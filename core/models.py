@@ -139,3 +139,24 @@ class ScheduledRun(models.Model):
     last_started_at = models.DateTimeField(null=True)
     last_finished_at = models.DateTimeField(null=True)
     last_error = models.TextField(blank=True)
+
+
+class Attachment(SoftDeleteModel):
+    """A file on any registered object, stored under a generated name and only ever served as a
+    download (SECURITY.md rule 6)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    target_type = models.CharField(max_length=40)
+    target_id = models.BigIntegerField()
+    stored_name = models.CharField(max_length=100, unique=True)
+    file_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "target_type", "target_id", "id"], name="attachment_target")]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -50,6 +50,15 @@ def check_limit(limit: int | None) -> int:
     return limit
 
 
+def _field_of(qs: models.QuerySet, key: str) -> Any:
+    """The field (or annotation) a sort key reads, to parse cursor values back."""
+    if key == "pk":
+        return qs.model._meta.pk
+    if key in qs.query.annotations:
+        return qs.query.annotations[key].output_field
+    return next(f for f in qs.model._meta.concrete_fields if key in (f.name, f.attname))
+
+
 def paginate(qs: models.QuerySet, *, cursor: str | None, limit: int | None, order: str = "-id") -> Page[Any]:
     """One page of `qs` ordered by `order` ("field" or "-field"), then by id in the same direction."""
     limit = check_limit(limit)
@@ -59,7 +68,7 @@ def paginate(qs: models.QuerySet, *, cursor: str | None, limit: int | None, orde
     qs = qs.order_by(*[("-" if descending else "") + k for k in keys])
     if cursor:
         values = _decode(cursor, len(keys))
-        model_fields = [qs.model._meta.pk if k == "pk" else qs.model._meta.get_field(k) for k in keys]
+        model_fields = [_field_of(qs, k) for k in keys]
         try:
             values = [f.to_python(v) for f, v in zip(model_fields, values, strict=True)]  # type: ignore[union-attr]
         except Exception:

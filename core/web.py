@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 HISTORY_LENGTH = 20
 # Changed fields whose values are ids, shown by name.
-PEOPLE_FIELDS = frozenset({"head", "lead", "members"})
+PEOPLE_FIELDS = frozenset({"head", "lead", "members", "member", "owner", "collaborators"})
 DEPARTMENT_FIELDS = frozenset({"department", "parent"})
 
 

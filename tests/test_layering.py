@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDLERS = sorted(p for name in ("views.py", "api.py") for p in ROOT.glob(f"*/{name}") if ".venv" not in p.parts)
+HANDLERS = sorted(p for name in ("views*.py", "api*.py") for p in ROOT.glob(f"*/{name}") if ".venv" not in p.parts)
 FORBIDDEN = re.compile(r"\.objects\.|\.save\(|\.delete\(\)|\.update\(|\.create\(")
 
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = _("Projects and work items")
+
+    def ready(self) -> None:
+        from projects import registration
+
+        registration.register_types()

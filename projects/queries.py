@@ -1,0 +1,247 @@
+"""Reads of projects and work items, scoped workspace → project → object (SECURITY.md rule 1)."""
+
+import datetime
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.errors import NotFound
+from core.permissions import Role, require
+from projects.access import Level, level_of
+from projects.models import (
+    Category,
+    CustomField,
+    Dependency,
+    ItemRedirect,
+    Milestone,
+    Project,
+    ProjectMember,
+    SavedView,
+    State,
+    TimeLog,
+    Workflow,
+    WorkItem,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+ITEM_KEY = re.compile(r"^([A-Z][A-Z0-9]{1,9})-([0-9]{1,9})$")
+
+
+def visible_project_filter(actor: "Membership", prefix: str) -> Q:
+    """Guests see only the projects they belong to; everyone else sees the workspace's projects."""
+    if actor.role != Role.GUEST:
+        return Q()
+    return Q(**{f"{prefix}project_members__user_id": actor.user_id})
+
+
+def _my_role(actor: "Membership") -> Subquery:
+    return Subquery(
+        ProjectMember.objects.filter(project=OuterRef("pk"), user_id=actor.user_id).values("role")[:1]
+    )
+
+
+def projects_for(actor: "Membership", *, status: str | None = None, q: str | None = None) -> models.QuerySet[Project]:
+    require(actor, "project.view")
+    qs = Project.objects.filter(workspace_id=actor.workspace_id).filter(visible_project_filter(actor, ""))
+    qs = with_health_metrics(qs.annotate(my_role=_my_role(actor)))
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(key__icontains=q))
+    return qs
+
+
+def _count(qs: models.QuerySet) -> Any:
+    return Coalesce(Subquery(qs.order_by().values("project").annotate(n=Count("*")).values("n")[:1]), 0)
+
+
+def with_health_metrics(qs: models.QuerySet[Project], today: datetime.date | None = None) -> models.QuerySet[Project]:
+    """What health is computed from, as columns of the same query (no query per project)."""
+    today = today or timezone.localdate()
+    open_items = WorkItem.objects.filter(project=OuterRef("pk")).exclude(category=Category.DONE)
+    blocked = open_items.filter(
+        Exists(
+            Dependency.objects.filter(blocked=OuterRef("pk"), blocker__deleted_at__isnull=True).exclude(
+                blocker__category=Category.DONE
+            )
+        )
+    )
+    late_milestones = Milestone.objects.filter(project=OuterRef("pk"), done=False, due_date__lt=today)
+    return qs.annotate(
+        open_count=_count(open_items),
+        overdue_count=_count(open_items.filter(due_date__lt=today)),
+        blocked_count=_count(blocked),
+        late_milestone_count=_count(late_milestones),
+    )
+
+
+def _with_access(actor: "Membership", project: Project | None) -> Project:
+    if project is None:
+        raise NotFound()
+    project.access = level_of(actor, getattr(project, "my_role", None))  # type: ignore[attr-defined]
+    if project.access < Level.VIEW:  # type: ignore[attr-defined]
+        raise NotFound()
+    return project
+
+
+def get_project(actor: "Membership", key: str, *, metrics: bool = False) -> Project:
+    """The project with this key in the actor's workspace, with `access` set; NotFound otherwise."""
+    require(actor, "project.view")
+    qs = Project.objects.filter(workspace_id=actor.workspace_id, key=key).annotate(my_role=_my_role(actor))
+    if metrics:
+        qs = with_health_metrics(qs)
+    return _with_access(actor, qs.select_related("workspace").first())
+
+
+def get_project_by_id(actor: "Membership", project_id: int) -> Project:
+    qs = Project.objects.filter(workspace_id=actor.workspace_id, pk=project_id).annotate(my_role=_my_role(actor))
+    return _with_access(actor, qs.select_related("workspace").first())
+
+
+def members_of(project: Project) -> models.QuerySet[ProjectMember]:
+    return ProjectMember.objects.filter(project=project).select_related("user")
+
+
+def get_project_member(project: Project, member_id: int) -> ProjectMember:
+    member = members_of(project).filter(pk=member_id).first()
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def milestones_of(project: Project) -> models.QuerySet[Milestone]:
+    return Milestone.objects.filter(project=project)
+
+
+def get_milestone(actor: "Membership", milestone_id: int) -> Milestone:
+    milestone = Milestone.objects.filter(workspace_id=actor.workspace_id, pk=milestone_id).first()
+    if milestone is None:
+        raise NotFound()
+    milestone.project = get_project_by_id(actor, milestone.project_id)
+    return milestone
+
+
+def workflows_of(project: Project) -> models.QuerySet[Workflow]:
+    return Workflow.objects.filter(project=project).prefetch_related("states", "transitions")
+
+
+def get_workflow(actor: "Membership", workflow_id: int) -> Workflow:
+    workflow = Workflow.objects.filter(workspace_id=actor.workspace_id, pk=workflow_id).first()
+    if workflow is None:
+        raise NotFound()
+    workflow.project = get_project_by_id(actor, workflow.project_id)
+    return workflow
+
+
+def get_state(actor: "Membership", state_id: int) -> State:
+    state = State.objects.filter(workspace_id=actor.workspace_id, pk=state_id).select_related("workflow").first()
+    if state is None:
+        raise NotFound()
+    state.workflow.project = get_project_by_id(actor, state.workflow.project_id)
+    return state
+
+
+def states_of(project: Project) -> models.QuerySet[State]:
+    return State.objects.filter(workflow__project=project).select_related("workflow")
+
+
+def fields_of(project: Project) -> models.QuerySet[CustomField]:
+    return CustomField.objects.filter(project=project)
+
+
+def get_field(actor: "Membership", field_id: int) -> CustomField:
+    field = CustomField.objects.filter(workspace_id=actor.workspace_id, pk=field_id).first()
+    if field is None:
+        raise NotFound()
+    field.project = get_project_by_id(actor, field.project_id)
+    return field
+
+
+# --- Work items ---------------------------------------------------------------------------------
+
+ITEM_RELATED = ("project", "state", "owner", "sprint", "milestone", "parent__project")
+
+
+def items_of(project: Project) -> models.QuerySet[WorkItem]:
+    return WorkItem.objects.filter(project=project).select_related(*ITEM_RELATED)
+
+
+def get_item(actor: "Membership", key: str) -> WorkItem:
+    """The item with this key, or the item that moved away from it; `project.access` is set."""
+    match = ITEM_KEY.match(key)
+    if not match:
+        raise NotFound()
+    project = get_project(actor, match.group(1))
+    number = int(match.group(2))
+    item = items_of(project).filter(number=number).first()
+    if item is None:
+        redirect = ItemRedirect.objects.filter(project=project, number=number).values("item_id").first()
+        if redirect is None:
+            raise NotFound()
+        item = WorkItem.objects.select_related(*ITEM_RELATED).filter(pk=redirect["item_id"]).first()
+        if item is None:
+            raise NotFound()
+        project = get_project_by_id(actor, item.project_id)
+    item.project = project
+    return item
+
+
+def get_item_by_id(actor: "Membership", item_id: int) -> WorkItem:
+    item = WorkItem.objects.filter(workspace_id=actor.workspace_id, pk=item_id).select_related(*ITEM_RELATED).first()
+    if item is None:
+        raise NotFound()
+    item.project = get_project_by_id(actor, item.project_id)
+    return item
+
+
+def dependencies_of(item: WorkItem) -> tuple[list[WorkItem], list[WorkItem]]:
+    """(items this one blocks, items blocking this one), alive only."""
+    links = Dependency.objects.filter(Q(blocker=item) | Q(blocked=item)).select_related(
+        "blocker__project", "blocked__project", "blocker__state", "blocked__state"
+    )
+    blocks = [d.blocked for d in links if d.blocker_id == item.pk and d.blocked.deleted_at is None]
+    blocked_by = [d.blocker for d in links if d.blocked_id == item.pk and d.blocker.deleted_at is None]
+    return blocks, blocked_by
+
+
+def children_of(item: WorkItem) -> models.QuerySet[WorkItem]:
+    return WorkItem.objects.filter(parent=item).select_related("project", "state", "owner")
+
+
+def time_logs_of(item: WorkItem) -> models.QuerySet[TimeLog]:
+    return TimeLog.objects.filter(item=item).select_related("user")
+
+
+def my_work(actor: "Membership", *, today: datetime.date | None = None) -> models.QuerySet[WorkItem]:
+    """Open items the actor owns across visible projects, overdue first, then by due date."""
+    require(actor, "project.view")
+    today = today or timezone.localdate()
+    qs = (
+        WorkItem.objects.filter(workspace_id=actor.workspace_id, owner_id=actor.user_id)
+        .exclude(category=Category.DONE)
+        .filter(visible_project_filter(actor, "project__"))
+        .select_related("project", "state", "owner")
+    )
+    return qs
+
+
+def saved_views_of(actor: "Membership", project: Project) -> models.QuerySet[SavedView]:
+    return SavedView.objects.filter(project=project).filter(Q(shared=True) | Q(owner_id=actor.user_id))
+
+
+def get_saved_view(actor: "Membership", view_id: int) -> SavedView:
+    view = (
+        SavedView.objects.filter(workspace_id=actor.workspace_id, pk=view_id)
+        .filter(Q(shared=True) | Q(owner_id=actor.user_id))
+        .first()
+    )
+    if view is None:
+        raise NotFound()
+    view.project = get_project_by_id(actor, view.project_id)
+    return view

@@ -1,0 +1,59 @@
+"""Projects, milestones and work items in the shared registry: history, comments, watchers,
+attachments and the trash work for them."""
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.urls import reverse
+
+from core.registry import ObjectType, register
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+
+def _visible_project(actor: "Membership", qs: models.QuerySet) -> models.QuerySet:
+    from projects.queries import visible_project_filter
+
+    return qs.filter(workspace_id=actor.workspace_id).filter(visible_project_filter(actor, ""))
+
+
+def _in_visible_project(actor: "Membership", qs: models.QuerySet) -> models.QuerySet:
+    from projects.queries import visible_project_filter
+
+    return qs.filter(workspace_id=actor.workspace_id).filter(visible_project_filter(actor, "project__"))
+
+
+def register_types() -> None:
+    from projects.models import Milestone, Project, WorkItem
+
+    register(
+        ObjectType(
+            "project",
+            Project,
+            "project.view",
+            "project.create",
+            visible=_visible_project,
+            web_url=lambda o: reverse("projects:project", args=[o.workspace.slug, o.key]),
+        )
+    )
+    register(
+        ObjectType(
+            "milestone",
+            Milestone,
+            "project.view",
+            "project.create",
+            visible=_in_visible_project,
+            web_url=lambda o: reverse("projects:project", args=[o.workspace.slug, o.project.key]),
+        )
+    )
+    register(
+        ObjectType(
+            "work_item",
+            WorkItem,
+            "project.view",
+            "project.create",
+            visible=_in_visible_project,
+            web_url=lambda o: reverse("projects:item", args=[o.workspace.slug, o.key]),
+        )
+    )

@@ -1,0 +1,64 @@
+"""Project templates: the workflows a new project starts with (Scrum, Kanban, bug tracking)."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from projects.models import Category, ItemType, Template
+
+ALL_TYPES = [t.value for t in ItemType]
+
+
+def _chain(names: list[str]) -> list[tuple[int, int]]:
+    """Every state may move to every other: teams narrow it when they need to."""
+    return [(a, b) for a in range(len(names)) for b in range(len(names)) if a != b]
+
+
+def workflows_for(template: str) -> list[dict[str, Any]]:
+    """[{name, item_types, states: [(name, category, wip, required)], transitions: [(i, j)]}]"""
+    todo, doing, done = Category.TODO, Category.IN_PROGRESS, Category.DONE
+    bug_flow = {
+        "name": _("Bug"),
+        "item_types": [ItemType.BUG.value],
+        "states": [
+            (_("Open"), todo, None, []),
+            (_("Confirmed"), todo, None, []),
+            (_("Fixing"), doing, None, []),
+            (_("Verifying"), doing, None, []),
+            (_("Closed"), done, None, ["resolution"]),
+        ],
+        "transitions": [(0, 1), (0, 4), (1, 2), (1, 4), (2, 3), (2, 1), (3, 4), (3, 2), (4, 0)],
+    }
+    if template == Template.KANBAN:
+        names = [_("Backlog"), _("Ready"), _("Doing"), _("Review"), _("Done")]
+        return [
+            {
+                "name": _("Kanban"),
+                "item_types": ALL_TYPES,
+                "states": [
+                    (names[0], todo, None, []),
+                    (names[1], todo, 10, []),
+                    (names[2], doing, 5, []),
+                    (names[3], doing, 3, []),
+                    (names[4], done, None, []),
+                ],
+                "transitions": _chain(names),
+            }
+        ]
+    if template == Template.BUGS:
+        return [{**bug_flow, "item_types": ALL_TYPES}]
+    names = [_("To do"), _("In progress"), _("In review"), _("Done")]
+    return [
+        {
+            "name": _("Scrum"),
+            "item_types": [t for t in ALL_TYPES if t != ItemType.BUG],
+            "states": [
+                (names[0], todo, None, []),
+                (names[1], doing, None, []),
+                (names[2], doing, None, []),
+                (names[3], done, None, []),
+            ],
+            "transitions": _chain(names),
+        },
+        bug_flow,
+    ]

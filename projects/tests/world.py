@@ -1,0 +1,31 @@
+"""The projects of the test cast: WEB in acme (alice manages, carol works, gina views) and SEC in
+the other workspace, each with a milestone and an item."""
+
+import datetime
+from typing import Any
+
+from projects import items, services
+from projects.models import ProjectRole
+
+
+def extend(world: Any) -> None:
+    owner, other_owner = world.members["owner"], world.members["outsider_owner"]
+    project = services.create_project(owner, name="Website", key="WEB")
+    services.add_project_member(owner, project, user_id=world.users["member"].pk, role=ProjectRole.MEMBER)
+    services.add_project_member(owner, project, user_id=world.users["guest"].pk, role=ProjectRole.VIEWER)
+    services.add_project_member(owner, project, user_id=world.users["extra"].pk, role=ProjectRole.MEMBER)
+    milestone = services.create_milestone(owner, project, name="Beta", due_date=datetime.date(2030, 1, 1))
+    item = items.create_item(owner, project, title="Sign-up page", owner_id=world.users["member"].pk)
+    blocker = items.create_item(owner, project, title="Design tokens")
+    other = services.create_project(other_owner, name="Secret", key="SEC")
+    other_milestone = services.create_milestone(other_owner, other, name="Hidden", due_date=datetime.date(2030, 1, 1))
+    other_item = items.create_item(other_owner, other, title="Hidden item")
+    world.extra.update(
+        project=project,
+        milestone=milestone,
+        item=item,
+        blocker=blocker,
+        other_project=other,
+        other_milestone=other_milestone,
+        other_item=other_item,
+    )

@@ -1,0 +1,4 @@
+from sprints import views
+
+app_name = "sprints"
+urlpatterns = views.urlpatterns
