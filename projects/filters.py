@@ -86,8 +86,10 @@ def apply(qs: models.QuerySet, query: dict[str, Any]) -> tuple[models.QuerySet, 
         if name in query:
             qs = qs.filter(**{name: query[name]})
     if "tag" in query:
-        qs = qs.filter(tags__contains=[query["tag"]]) if _json_contains_supported(qs) else qs.filter(
-            tags__icontains=f'"{query["tag"]}"'
+        qs = (
+            qs.filter(tags__contains=[query["tag"]])
+            if _json_contains_supported(qs)
+            else qs.filter(tags__icontains=f'"{query["tag"]}"')
         )
     if "q" in query:
         qs = qs.filter(Q(title__icontains=query["q"]) | Q(description__icontains=query["q"]))

@@ -34,7 +34,9 @@ def compute(m: Metrics, today: datetime.date) -> tuple[str, list[str]]:
         elif share >= 0.10:
             score += 1
         if share >= 0.10:
-            reasons.append(_("%(n)s of %(total)s open items are overdue.") % {"n": m.overdue_count, "total": m.open_count})
+            reasons.append(
+                _("%(n)s of %(total)s open items are overdue.") % {"n": m.overdue_count, "total": m.open_count}
+            )
     if m.blocked_count:
         score += 1
         reasons.append(_("%(n)s open items are blocked.") % {"n": m.blocked_count})

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import markdown
 from core.activity import diff, record, snapshot
-from core.errors import ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.models import Watcher
 from core.services import soft_delete
 from core.versioning import save_versioned
@@ -262,7 +262,10 @@ def create_item(actor: "Membership", project: Project, *, title: str, **fields: 
             item.collaborators.set(collaborators)
         watchers = {actor.user_id, item.owner_id}
         Watcher.objects.bulk_create(
-            [Watcher(workspace_id=project.workspace_id, target_type="work_item", target_id=item.pk, user_id=u) for u in watchers],
+            [
+                Watcher(workspace_id=project.workspace_id, target_type="work_item", target_id=item.pk, user_id=u)
+                for u in watchers
+            ],
             ignore_conflicts=True,
         )
         record(actor, "created", item, snapshot(item, ["title", "type", "owner", "priority", "state"]))
@@ -282,7 +285,9 @@ def update_item(actor: "Membership", item: WorkItem, *, version: int, **changes:
     clean = _clean(actor, item.project, item, changes)
     collaborators = clean.pop("collaborators", None)
     fields = list(clean)
-    history_fields = [f for f in fields if f in HISTORY_FIELDS] + (["collaborators"] if collaborators is not None else [])
+    history_fields = [f for f in fields if f in HISTORY_FIELDS] + (
+        ["collaborators"] if collaborators is not None else []
+    )
     if "type" in clean and workflow_for(item.project, clean["type"]).pk != item.state.workflow_id:
         raise _error("type", _("This type follows another workflow: move the item to a state of it first."))
     before = _history(item, history_fields)
@@ -323,9 +328,7 @@ def check_transition(item: WorkItem, target: State) -> None:
         )
     missing = _missing_for(target, item)
     if missing:
-        raise ValidationFailed(
-            {f: _("Required to enter “%(state)s”.") % {"state": target.name} for f in missing}
-        )
+        raise ValidationFailed({f: _("Required to enter “%(state)s”.") % {"state": target.name} for f in missing})
 
 
 def wip_warning(target: State, *, adding: int = 1) -> str | None:
@@ -370,11 +373,23 @@ def transition(
         elif target.category != Category.DONE:
             item.done_at = None
         save_versioned(item, expected_version=version if version is not None else item.version, fields=fields)
-        changes = {"state": [before["state"], target.name]}
+        changes: dict[str, list[Any]] = {"state": [before["state"], target.name]}
         if resolution is not None:
             changes["resolution"] = [None, item.resolution]
         record(actor, "transitioned", item, changes)
     return item, warnings
+
+
+def move_item_to(actor: "Membership", item: WorkItem, *, project_key: str, version: int) -> WorkItem:
+    """move_item to the project with this key: an unknown key is a field error."""
+    from projects.queries import get_project
+
+    require_level(actor, item.project, Level.WORK)
+    try:
+        project = get_project(actor, project_key)
+    except NotFound:
+        raise _error("project", _("No project with this key.")) from None
+    return move_item(actor, item, project=project, version=version)
 
 
 def move_item(actor: "Membership", item: WorkItem, *, project: Project, version: int) -> WorkItem:
@@ -388,9 +403,7 @@ def move_item(actor: "Membership", item: WorkItem, *, project: Project, version:
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(next_number=F("next_number") + 1)
         number = Project.objects.filter(pk=project.pk).values_list("next_number", flat=True).get() - 1
-        ItemRedirect.objects.create(
-            workspace_id=item.workspace_id, project=old_project, number=old_number, item=item
-        )
+        ItemRedirect.objects.create(workspace_id=item.workspace_id, project=old_project, number=old_number, item=item)
         item.project, item.number, item.state, item.category = project, number, state, state.category
         # Project-scoped links do not travel.
         item.sprint, item.milestone, item.parent, item.custom = None, None, None, {}
@@ -467,9 +480,7 @@ def _reaches(start_id: int, goal_id: int) -> bool:
     """Whether `goal` is reachable from `start` following "blocks" links (a cycle would form)."""
     seen, frontier = {start_id}, [start_id]
     while frontier:
-        following = list(
-            Dependency.objects.filter(blocker_id__in=frontier).values_list("blocked_id", flat=True)
-        )
+        following = list(Dependency.objects.filter(blocker_id__in=frontier).values_list("blocked_id", flat=True))
         if goal_id in following:
             return True
         frontier = [i for i in following if i not in seen]
@@ -484,30 +495,55 @@ def add_dependency(actor: "Membership", blocker: WorkItem, blocked: WorkItem) ->
     require_level(actor, blocker.project, Level.WORK)
     require_level(actor, blocked.project, Level.VIEW)
     if blocker.pk == blocked.pk:
-        raise _error("item", _("An item cannot block itself."))
+        raise _error("blocked_by", _("An item cannot block itself."))
     if Dependency.objects.filter(blocker=blocker, blocked=blocked).exists():
-        raise _error("item", _("This dependency already exists."))
+        raise _error("blocked_by", _("This dependency already exists."))
     if _reaches(blocked.pk, blocker.pk):
-        raise _error("item", _("%(a)s already depends on %(b)s: this would make a cycle.") % {"a": blocker.key, "b": blocked.key})
+        raise _error(
+            "blocked_by",
+            _("%(a)s already depends on %(b)s: this would make a cycle.") % {"a": blocker.key, "b": blocked.key},
+        )
     with transaction.atomic():
         link = Dependency.objects.create(workspace_id=actor.workspace_id, blocker=blocker, blocked=blocked)
         record(actor, "dependency_added", blocked, {"blocked_by": [None, blocker.key]})
     return link
 
 
-def remove_dependency(actor: "Membership", blocker: WorkItem, blocked: WorkItem) -> None:
-    require_level(actor, blocker.project, Level.WORK)
+def link(
+    actor: "Membership", item: WorkItem, *, blocked_by: str | None = None, blocks: str | None = None
+) -> Dependency:
+    """Link `item` to the item named by key: exactly one of `blocked_by` and `blocks`."""
+    from projects.queries import get_item
+
+    if bool(blocked_by) == bool(blocks):
+        raise _error("blocked_by", _("Name exactly one item: the one blocking this, or the one this blocks."))
+    field = "blocked_by" if blocked_by else "blocks"
+    try:
+        other = get_item(actor, blocked_by or blocks or "")
+    except NotFound:
+        raise _error(field, _("No item with this key.")) from None
+    return add_dependency(actor, other, item) if blocked_by else add_dependency(actor, item, other)
+
+
+def unlink(actor: "Membership", item: WorkItem, other: WorkItem) -> None:
+    """Remove the dependency between the two items, whichever way it points."""
+    require_level(actor, item.project, Level.WORK)
     with transaction.atomic():
-        removed, _count = Dependency.objects.filter(blocker=blocker, blocked=blocked).delete()
-        if not removed:
-            raise _error("item", _("There is no such dependency."))
-        record(actor, "dependency_removed", blocked, {"blocked_by": [blocker.key, None]})
+        links = Dependency.objects.filter(Q(blocker=item, blocked=other) | Q(blocker=other, blocked=item))
+        found = list(links.select_related("blocker__project", "blocked"))
+        if not found:
+            raise _error("other", _("There is no such dependency."))
+        links.delete()
+        for dep in found:
+            record(actor, "dependency_removed", dep.blocked, {"blocked_by": [dep.blocker.key, None]})
 
 
 # --- Time ----------------------------------------------------------------------------------------
 
 
-def log_time(actor: "Membership", item: WorkItem, *, hours: Any, day: datetime.date | None = None, note: str = "") -> TimeLog:
+def log_time(
+    actor: "Membership", item: WorkItem, *, hours: Any, day: datetime.date | None = None, note: str = ""
+) -> TimeLog:
     require_level(actor, item.project, Level.WORK)
     amount = _decimal("hours", hours, 24)
     if not amount:
@@ -529,7 +565,9 @@ def log_time(actor: "Membership", item: WorkItem, *, hours: Any, day: datetime.d
 # --- Saved views ---------------------------------------------------------------------------------
 
 
-def save_view(actor: "Membership", project: Project, *, name: str, query: dict[str, Any], shared: bool = False) -> SavedView:
+def save_view(
+    actor: "Membership", project: Project, *, name: str, query: dict[str, Any], shared: bool = False
+) -> SavedView:
     """`query` is checked against the list's allow list first (projects.filters)."""
     from projects.filters import check_query
 
@@ -573,5 +611,3 @@ def delete_view(actor: "Membership", view: SavedView) -> None:
     if view.owner_id != actor.user_id:
         require_level(actor, view.project, Level.MANAGE)
     SavedView.objects.filter(pk=view.pk).update(deleted_at=timezone.now(), deleted_by=actor.user)
-
-

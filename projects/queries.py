@@ -41,9 +41,7 @@ def visible_project_filter(actor: "Membership", prefix: str) -> Q:
 
 
 def _my_role(actor: "Membership") -> Subquery:
-    return Subquery(
-        ProjectMember.objects.filter(project=OuterRef("pk"), user_id=actor.user_id).values("role")[:1]
-    )
+    return Subquery(ProjectMember.objects.filter(project=OuterRef("pk"), user_id=actor.user_id).values("role")[:1])
 
 
 def projects_for(actor: "Membership", *, status: str | None = None, q: str | None = None) -> models.QuerySet[Project]:

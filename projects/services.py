@@ -78,7 +78,7 @@ def workspace_user(actor: "Membership", user_id: int, field: str) -> "User":
     """A person of the actor's workspace (active), or a field error: ids from elsewhere are refused."""
     from accounts.queries import active_member_user
 
-    user = active_member_user(actor.workspace_id, user_id)
+    user = active_member_user(actor.workspace, user_id)
     if user is None:
         raise ValidationFailed({field: _("Choose a member of this workspace.")})
     return user
@@ -177,7 +177,9 @@ def override_health(actor: "Membership", project: Project, *, health: str | None
     with transaction.atomic():
         Project.objects.filter(pk=project.pk).update(health_override=health, health_reason=reason)
         project.health_override, project.health_reason = health, reason
-        record(actor, "health_overridden", project, diff(before, snapshot(project, ["health_override", "health_reason"])))
+        record(
+            actor, "health_overridden", project, diff(before, snapshot(project, ["health_override", "health_reason"]))
+        )
     return project
 
 
@@ -200,11 +202,11 @@ def add_project_member(
     actor: "Membership", project: Project, *, user_id: int, role: str = ProjectRole.MEMBER, weekly_hours: Any = 40
 ) -> ProjectMember:
     require_level(actor, project, Level.MANAGE)
-    user = workspace_user(actor, user_id, "user_id")
+    user = workspace_user(actor, user_id, "user")
     _choice("role", role, ProjectRole)
     hours = _check_hours(weekly_hours)
     if ProjectMember.objects.filter(project=project, user=user).exists():
-        raise ValidationFailed({"user_id": _("This person is already a member of the project.")})
+        raise ValidationFailed({"user": _("This person is already a member of the project.")})
     with transaction.atomic():
         member = ProjectMember.objects.create(
             workspace_id=actor.workspace_id, project=project, user=user, role=role, weekly_hours=hours
@@ -229,7 +231,12 @@ def update_project_member(
         for name in fields:
             setattr(member, name, changes[name])
         save_versioned(member, expected_version=version, fields=fields)
-        record(actor, "member_changed", project, {"member": [member.user_id, member.user_id], **diff(before, snapshot(member, fields))})
+        record(
+            actor,
+            "member_changed",
+            project,
+            {"member": [member.user_id, member.user_id], **diff(before, snapshot(member, fields))},
+        )
     return member
 
 
@@ -289,7 +296,9 @@ def delete_milestone(actor: "Membership", milestone: Milestone) -> None:
 def _check_types(project: Project, item_types: list[str], exclude: Workflow | None = None) -> list[str]:
     for t in item_types:
         _choice("item_types", t, ItemType)
-    taken = Workflow.objects.filter(project=project).exclude(pk=getattr(exclude, "pk", None))
+    taken = Workflow.objects.filter(project=project)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
     used = {t for flow in taken for t in flow.item_types}
     clash = sorted(set(item_types) & used)
     if clash:
@@ -332,7 +341,10 @@ def update_workflow(actor: "Membership", workflow: Workflow, *, version: int, **
         dropped = set(workflow.item_types) - set(changes["item_types"])
         if dropped and WorkItem.objects.filter(state__workflow=workflow, type__in=dropped).exists():
             raise ValidationFailed(
-                {"item_types": _("Items of these types still use this workflow: %(types)s.") % {"types": ", ".join(sorted(dropped))}}
+                {
+                    "item_types": _("Items of these types still use this workflow: %(types)s.")
+                    % {"types": ", ".join(sorted(dropped))}
+                }
             )
     fields = [f for f in changes if f in ("name", "item_types")]
     before = snapshot(workflow, fields)
@@ -465,7 +477,9 @@ def _check_options(kind: str, options: list[str]) -> list[dict[str, Any]]:
     return []
 
 
-def create_field(actor: "Membership", project: Project, *, name: str, kind: str, options: list[str] | None = None) -> CustomField:
+def create_field(
+    actor: "Membership", project: Project, *, name: str, kind: str, options: list[str] | None = None
+) -> CustomField:
     require_level(actor, project, Level.MANAGE)
     name = _required_text("name", name)
     _choice("kind", kind, FieldKind)

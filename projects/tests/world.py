@@ -17,6 +17,14 @@ def extend(world: Any) -> None:
     milestone = services.create_milestone(owner, project, name="Beta", due_date=datetime.date(2030, 1, 1))
     item = items.create_item(owner, project, title="Sign-up page", owner_id=world.users["member"].pk)
     blocker = items.create_item(owner, project, title="Design tokens")
+    blocked = items.create_item(owner, project, title="Launch")
+    items.add_dependency(owner, blocker, blocked)
+    field = services.create_field(owner, project, name="Platform", kind="select", options=["iOS", "Android"])
+    view = items.save_view(
+        world.members["member"], project, name="Mine", query={"owner": world.users["member"].pk}, shared=True
+    )
+    ops = services.create_project(owner, name="Operations", key="OPS", template="kanban")
+    services.add_project_member(owner, ops, user_id=world.users["member"].pk, role=ProjectRole.MEMBER)
     other = services.create_project(other_owner, name="Secret", key="SEC")
     other_milestone = services.create_milestone(other_owner, other, name="Hidden", due_date=datetime.date(2030, 1, 1))
     other_item = items.create_item(other_owner, other, title="Hidden item")
@@ -25,6 +33,10 @@ def extend(world: Any) -> None:
         milestone=milestone,
         item=item,
         blocker=blocker,
+        blocked=blocked,
+        field=field,
+        view=view,
+        ops=ops,
         other_project=other,
         other_milestone=other_milestone,
         other_item=other_item,
