@@ -1,0 +1,123 @@
+"""The projects API: shapes, filters, errors and constant query counts."""
+
+from typing import Any
+
+import pytest
+
+from projects import items, queries
+
+API = "/api/v1/workspaces/acme"
+
+
+def _many(world: Any, n: int) -> None:
+    owner, project = world.members["owner"], world.extra["project"]
+    for i in range(n):
+        items.create_item(owner, project, title=f"Item {i}", owner_id=world.users["owner"].pk, due_date=None)
+
+
+@pytest.mark.parametrize("path", ["/projects/WEB/items?limit=100", "/my-work?limit=100", "/projects?limit=100"])
+def test_list_queries_do_not_grow_with_the_page(world: Any, path: str, django_assert_max_num_queries: Any) -> None:
+    client = world.client("owner")
+    _many(world, 3)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(API + path).status_code == 200
+    _many(world, 40)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(API + path)
+    assert response.status_code == 200
+
+
+def test_item_detail_and_list_shapes(world: Any) -> None:
+    client = world.client("member")
+    detail = client.get(API + "/items/WEB-3").json()
+    assert detail["key"] == "WEB-3" and detail["project"] == "WEB"
+    assert [b["key"] for b in detail["blocked_by"]] == ["WEB-2"]
+    assert detail["state"]["category"] == "todo"
+    listed = client.get(API + "/projects/WEB/items?sort=oldest").json()
+    assert [i["key"] for i in listed["items"]][:3] == ["WEB-1", "WEB-2", "WEB-3"]
+
+
+def test_filters_and_sorts_are_an_allow_list(world: Any) -> None:
+    client = world.client("member")
+    for query, field in (("sort=password", "sort"), ("owner=abc", "owner"), ("group=__class__", "group")):
+        response = client.get(f"{API}/projects/WEB/items?{query}")
+        assert response.status_code == 422, query
+        assert response.json()["errors"][0]["field"] == field
+    mine = client.get(f"{API}/projects/WEB/items?owner={world.users['member'].pk}").json()["items"]
+    assert [i["key"] for i in mine] == ["WEB-1"]
+    backlog = client.get(f"{API}/projects/WEB/items?sprint=none&group=state").json()["items"]
+    assert len(backlog) == 3
+
+
+def test_paging_by_due_date_with_undated_items_last(world: Any) -> None:
+    owner, project = world.members["owner"], world.extra["project"]
+    for day in ("2030-03-01", "2030-01-01", "2030-02-01"):
+        items.create_item(owner, project, title=day, due_date=day)
+    client = world.client("owner")
+    first = client.get(f"{API}/projects/WEB/items?sort=due&limit=2").json()
+    assert [i["due_date"] for i in first["items"]] == ["2030-01-01", "2030-02-01"]
+    second = client.get(f"{API}/projects/WEB/items?sort=due&limit=2&cursor={first['next_cursor']}").json()
+    assert second["items"][0]["due_date"] == "2030-03-01" and second["items"][1]["due_date"] is None
+
+
+def test_transition_refusal_names_the_missing_field(world: Any) -> None:
+    client = world.client("owner")
+    bug = client.post(f"{API}/projects/WEB/items", {"title": "Crash", "type": "bug"}, content_type="application/json")
+    key = bug.json()["key"]
+    workflows = client.get(f"{API}/projects/WEB/workflows").json()
+    closed = next(s for w in workflows if w["name"] == "Bug" for s in w["states"] if s["name"] == "Closed")
+    refused = client.post(f"{API}/items/{key}/transition", {"state_id": closed["id"]}, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "resolution"
+    done = client.post(
+        f"{API}/items/{key}/transition",
+        {"state_id": closed["id"], "resolution": "Fixed"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["state"]["category"] == "done"
+
+
+def test_stale_patch_answers_409_with_the_current_item(world: Any) -> None:
+    client = world.client("owner")
+    version = client.get(f"{API}/items/WEB-1").json()["version"]
+    body = {"version": version, "title": "One"}
+    assert client.patch(f"{API}/items/WEB-1", body, content_type="application/json").status_code == 200
+    stale = client.patch(f"{API}/items/WEB-1", {**body, "title": "Two"}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["current"]["title"] == "One"
+
+
+def test_moved_item_is_found_by_its_old_key(world: Any) -> None:
+    client = world.client("member")
+    version = client.get(f"{API}/items/WEB-1").json()["version"]
+    moved = client.post(
+        f"{API}/items/WEB-1/move", {"project": "OPS", "version": version}, content_type="application/json"
+    )
+    assert moved.status_code == 200
+    new_key = moved.json()["key"]
+    assert new_key.startswith("OPS-")
+    assert client.get(f"{API}/items/WEB-1").json()["key"] == new_key
+    unknown = client.post(
+        f"{API}/items/{new_key}/move", {"project": "SEC", "version": 9}, content_type="application/json"
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "project"
+
+
+def test_another_workspaces_ids_in_bodies_are_refused(world: Any) -> None:
+    client = world.client("owner")
+    for field, value in (
+        ("milestone_id", world.extra["other_milestone"].pk),
+        ("parent_id", world.extra["other_item"].pk),
+        ("owner_id", world.users["outsider"].pk),
+    ):
+        response = client.post(
+            f"{API}/projects/WEB/items", {"title": "x", field: value}, content_type="application/json"
+        )
+        assert response.status_code == 422, field
+        assert response.json()["errors"][0]["field"] == field
+    bulk = client.post(
+        f"{API}/projects/WEB/items/bulk",
+        {"item_ids": [world.extra["item"].pk], "set": {"owner_id": world.users["outsider"].pk}},
+        content_type="application/json",
+    )
+    assert bulk.status_code == 422
+    assert queries.get_item(world.members["owner"], "WEB-1").owner_id == world.users["member"].pk
