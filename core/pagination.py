@@ -50,6 +50,13 @@ def check_limit(limit: int | None) -> int:
     return limit
 
 
+def _value_of(row: Any, key: str) -> Any:
+    """A sort key's value from a model instance or a `.values()` row."""
+    if isinstance(row, dict):
+        return row["id" if key == "pk" else key]
+    return getattr(row, key)
+
+
 def _field_of(qs: models.QuerySet, key: str) -> Any:
     """The field (or annotation) a sort key reads, to parse cursor values back."""
     if key == "pk":
@@ -87,5 +94,5 @@ def paginate(qs: models.QuerySet, *, cursor: str | None, limit: int | None, orde
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, k) for k in keys])
+        next_cursor = _encode([_value_of(last, k) for k in keys])
     return Page(items=rows, next_cursor=next_cursor)

@@ -243,3 +243,74 @@ def get_saved_view(actor: "Membership", view_id: int) -> SavedView:
         raise NotFound()
     view.project = get_project_by_id(actor, view.project_id)
     return view
+
+
+# --- Lists as plain rows: a 100-item page is read and serialised without building models -----------
+
+ITEM_COLUMNS = (
+    "id",
+    "number",
+    "project__key",
+    "type",
+    "title",
+    "state_id",
+    "state__name",
+    "state__category",
+    "owner_id",
+    "owner__username",
+    "owner__display_name",
+    "priority",
+    "points",
+    "estimate_hours",
+    "logged_hours",
+    "start_date",
+    "due_date",
+    "parent_id",
+    "sprint_id",
+    "milestone_id",
+    "tags",
+    "custom",
+    "resolution",
+    "done_at",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def item_rows(qs: models.QuerySet[WorkItem], *extra: str) -> models.QuerySet:
+    """`qs` as dicts with the columns of an item in a list (and the sort keys in `extra`)."""
+    return qs.values(*ITEM_COLUMNS, *extra)
+
+
+def item_row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """The API form of one row of item_rows (the shape of projects.schemas.ItemOut)."""
+    return {
+        "id": row["id"],
+        "key": f"{row['project__key']}-{row['number']}",
+        "project": row["project__key"],
+        "type": row["type"],
+        "title": row["title"],
+        "state": {"id": row["state_id"], "name": row["state__name"], "category": row["state__category"]},
+        "owner": {
+            "id": row["owner_id"],
+            "username": row["owner__username"],
+            "display_name": row["owner__display_name"],
+        },
+        "priority": row["priority"],
+        "points": row["points"],
+        "estimate_hours": row["estimate_hours"],
+        "logged_hours": row["logged_hours"],
+        "start_date": row["start_date"],
+        "due_date": row["due_date"],
+        "parent_id": row["parent_id"],
+        "sprint_id": row["sprint_id"],
+        "milestone_id": row["milestone_id"],
+        "tags": row["tags"],
+        "custom": row["custom"],
+        "resolution": row["resolution"],
+        "done_at": row["done_at"],
+        "version": row["version"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }

@@ -121,3 +121,18 @@ def test_another_workspaces_ids_in_bodies_are_refused(world: Any) -> None:
     )
     assert bulk.status_code == 422
     assert queries.get_item(world.members["owner"], "WEB-1").owner_id == world.users["member"].pk
+
+
+def test_the_fast_list_has_the_shape_of_the_item_schema(world: Any) -> None:
+    """The list is serialised from plain rows; it must say exactly what ItemOut says."""
+    from projects.schemas import ItemOut
+
+    owner = world.members["owner"]
+    items.update_item(owner, world.extra["item"], version=1, points=3, tags=["x"], due_date="2030-01-02")
+    listed = world.client("owner").get(f"{API}/projects/WEB/items?sort=oldest&limit=1").json()["items"][0]
+    item = queries.get_item(owner, "WEB-1")
+    expected = ItemOut.from_orm(item).model_dump(mode="json")
+    assert listed.keys() == expected.keys()
+    for field in ("created_at", "updated_at", "done_at"):  # same instant, maybe another ISO spelling
+        listed.pop(field), expected.pop(field)
+    assert listed == expected
