@@ -1,7 +1,8 @@
 """Projects and work items over HTTP: thin handlers that parse, call a service or a query, render."""
 
+import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
 from django.http import HttpResponse
@@ -15,10 +16,13 @@ from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from projects import filters, health, items, queries, services
+from projects.allocation import allocation_for
+from projects.board import board_for, schedule_for
 from projects.models import Project, ProjectStatus, WorkItem
 from projects.schemas import (
     ITEM_KEY_PATTERN,
     KEY_PATTERN,
+    BoardOut,
     BulkIn,
     BulkOut,
     DependencyIn,
@@ -30,6 +34,7 @@ from projects.schemas import (
     ItemIn,
     ItemOut,
     ItemPatch,
+    MemberAllocationOut,
     MilestoneIn,
     MilestoneOut,
     MilestonePatch,
@@ -43,6 +48,7 @@ from projects.schemas import (
     SavedViewIn,
     SavedViewOut,
     SavedViewPatch,
+    ScheduleOut,
     StateIn,
     StateOut,
     StatePatch,
@@ -453,6 +459,55 @@ def list_time(
 def log_time(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: TimeIn) -> Any:
     actor, item = _item(request, workspace, key)
     return Status(201, items.log_time(actor, item, hours=payload.hours, day=payload.day, note=payload.note))
+
+
+# --- Board, schedule, allocation -----------------------------------------------------------------
+
+
+@router.get(P + "/board", response={200: BoardOut, **ERRORS})
+def board(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    project: ProjectKey,
+    by: Literal["status", "owner"] = "status",
+    workflow: Annotated[int | None, Query(None, ge=1, le=2**53)] = None,
+    sprint: Annotated[int | None, Query(None, ge=1, le=2**53)] = None,
+    per_column: Annotated[int, Query(50, ge=1, le=200)] = 50,
+) -> Any:
+    """Columns by status (one workflow's states) or by owner, each with its count and its first
+    `per_column` cards by priority."""
+    actor, obj = _project(request, workspace, project)
+    return board_for(actor, obj, by=by, workflow_id=workflow, sprint_id=sprint, per_column=per_column)
+
+
+@router.get(P + "/schedule", response={200: ScheduleOut, **ERRORS})
+def schedule(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    project: ProjectKey,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> Any:
+    """What the timeline (Gantt) and the calendar draw: dated items, milestones and dependencies
+    in the window (by default from a month ago to three months ahead; at most two years)."""
+    obj = _project(request, workspace, project)[1]
+    today = timezone.localdate()
+    start = start or today - datetime.timedelta(days=30)
+    return schedule_for(obj, start=start, end=end or start + datetime.timedelta(days=120))
+
+
+@router.get(P + "/allocation", response={200: list[MemberAllocationOut], **ERRORS})
+def allocation(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    project: ProjectKey,
+    start: datetime.date | None = None,
+    weeks: Annotated[int, Query(6, ge=1, le=26)] = 6,
+) -> Any:
+    """Each member's allocated hours (remaining estimates spread over working days) against their
+    weekly capacity, week by week; `over` flags over-allocation."""
+    obj = _project(request, workspace, project)[1]
+    return allocation_for(obj, start=start or timezone.localdate(), weeks=weeks)
 
 
 # --- Saved views ---------------------------------------------------------------------------------

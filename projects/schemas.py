@@ -395,3 +395,80 @@ class SavedViewPatch(In):
     name: Text(100, 1) | None = None  # type: ignore[valid-type]
     shared: bool | None = None
     query: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")], Text(100)] | None = Field(None, max_length=20)  # type: ignore[valid-type]
+
+
+# --- Board, schedule, allocation -----------------------------------------------------------------
+
+
+class CardOut(Schema):
+    id: int
+    key: str
+    title: str
+    type: str
+    owner_id: int
+    owner: str
+    priority: str
+    points: Decimal | None
+    state_id: int
+    category: str
+    version: int
+
+
+class ColumnOut(Schema):
+    """A state (board by status) or a person (board by owner); `count` includes cards not shown."""
+
+    id: int
+    name: str
+    count: int
+    wip_limit: int | None
+    over_limit: bool
+    category: str | None
+    cards: list[CardOut]
+
+
+class BoardOut(Schema):
+    by: str
+    workflow_id: int | None
+    sprint_id: int | None
+    columns: list[ColumnOut]
+
+
+class ScheduledItemOut(Schema):
+    id: int
+    key: str
+    title: str
+    start: datetime.date
+    end: datetime.date
+    milestone_id: int | None
+    category: str
+
+
+class ScheduledMilestoneOut(Schema):
+    id: int
+    name: str
+    due_date: datetime.date
+    done: bool
+
+
+class ScheduleOut(Schema):
+    """Items overlapping the window, its milestones, and [blocker id, blocked id] among the items."""
+
+    start: datetime.date
+    end: datetime.date
+    items: list[ScheduledItemOut]
+    milestones: list[ScheduledMilestoneOut]
+    dependencies: list[tuple[int, int]]
+
+
+class WeekOut(Schema):
+    start: datetime.date
+    allocated: Decimal
+    capacity: Decimal
+    over: bool
+
+
+class MemberAllocationOut(Schema):
+    user_id: int
+    name: str
+    capacity: Decimal
+    weeks: list[WeekOut]

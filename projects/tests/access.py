@@ -212,6 +212,9 @@ CASES = [
     ),
     Case("GET", I + "/time", READ, params=item, foreign=foreign_item),
     Case("POST", I + "/time", work(201), params=item, body=lambda w, r: {"hours": 1.5, "note": "pairing"}),
+    Case("GET", P + "/board", READ, params=web, foreign=sec),
+    Case("GET", P + "/schedule", READ, params=web, foreign=sec),
+    Case("GET", P + "/allocation", READ, params=web, foreign=sec),
     Case("GET", P + "/views", READ, params=web, foreign=sec),
     Case(
         "POST",

@@ -136,3 +136,23 @@ def test_the_fast_list_has_the_shape_of_the_item_schema(world: Any) -> None:
     for field in ("created_at", "updated_at", "done_at"):  # same instant, maybe another ISO spelling
         listed.pop(field), expected.pop(field)
     assert listed == expected
+
+
+def test_board_schedule_and_allocation(world: Any) -> None:
+    owner, project = world.members["owner"], world.extra["project"]
+    items.update_item(
+        owner, world.extra["item"], version=1, estimate_hours=80, start_date="2030-01-07", due_date="2030-01-11"
+    )
+    client = world.client("member")
+    board = client.get(f"{API}/projects/WEB/board").json()
+    assert [c["name"] for c in board["columns"]] == ["To do", "In progress", "In review", "Done"]
+    assert board["columns"][0]["count"] == 3 and len(board["columns"][0]["cards"]) == 3
+    by_owner = client.get(f"{API}/projects/WEB/board?by=owner").json()
+    assert sum(c["count"] for c in by_owner["columns"]) == 3
+    schedule = client.get(f"{API}/projects/WEB/schedule?start=2030-01-01&end=2030-01-31").json()
+    assert [i["key"] for i in schedule["items"]] == ["WEB-1"]
+    assert client.get(f"{API}/projects/WEB/schedule?start=2030-01-31&end=2030-01-01").status_code == 422
+    weeks = client.get(f"{API}/projects/WEB/allocation?start=2030-01-07&weeks=2").json()
+    carol = next(m for m in weeks if m["user_id"] == world.users["member"].pk)
+    assert carol["weeks"][0]["allocated"] == "80.0" and carol["weeks"][0]["over"] is True
+    assert carol["weeks"][1]["allocated"] == "0.0"
