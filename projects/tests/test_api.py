@@ -139,7 +139,7 @@ def test_the_fast_list_has_the_shape_of_the_item_schema(world: Any) -> None:
 
 
 def test_board_schedule_and_allocation(world: Any) -> None:
-    owner, project = world.members["owner"], world.extra["project"]
+    owner = world.members["owner"]
     items.update_item(
         owner, world.extra["item"], version=1, estimate_hours=80, start_date="2030-01-07", due_date="2030-01-11"
     )
