@@ -54,6 +54,18 @@ def members_for(
     return qs
 
 
+def people_named(workspace_id: int, user_ids: set[int]) -> dict[int, str]:
+    """Names of people of the workspace (removed ones included), to show ids in a history the
+    reader may already see: it needs no right to the member list."""
+    rows = Membership.objects.filter(workspace_id=workspace_id, user_id__in=user_ids).select_related("user")
+    return {m.user_id: str(m.user) for m in rows}
+
+
+def departments_named(workspace_id: int, department_ids: set[int]) -> dict[int, str]:
+    rows = Department.all_objects.filter(workspace_id=workspace_id, pk__in=department_ids)
+    return {d.pk: d.name for d in rows}
+
+
 def get_member(actor: Membership, member_id: int) -> Membership:
     member = members_for(actor).filter(pk=member_id).first()
     if member is None:

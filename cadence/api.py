@@ -55,8 +55,19 @@ def _message(error: dict[str, Any]) -> str:
 
 
 class CadenceAPI(NinjaAPI):
+    _schema_cache: dict[str, Any]
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        """Errors are documented as application/problem+json, which is what they are sent as."""
+        """Errors are documented as application/problem+json, which is what they are sent as.
+        Built once per prefix: the routes never change while the process runs, and building the
+        description takes seconds."""
+        key = repr((args, sorted(kwargs.items())))
+        cache = self.__dict__.setdefault("_schema_cache", {})
+        if key not in cache:
+            cache[key] = self._problem_json_schema(*args, **kwargs)
+        return cache[key]
+
+    def _problem_json_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         for path in schema.get("paths", {}).values():
             for operation in path.values():
@@ -113,9 +124,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from core.api import router as core_router
+    from projects.api import router as projects_router
+    from sprints.api import router as sprints_router
 
     api.add_router("", accounts_router)
     api.add_router("", core_router)
+    api.add_router("", projects_router)
+    api.add_router("", sprints_router)
 
 
 _register_routers()

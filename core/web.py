@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import TeamKind
-from accounts.queries import departments_for, members_for, membership_for
-from core import queries
+from accounts.queries import departments_named, membership_for, people_named
+from core import attachments, queries
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
-from core.forms import CommentForm
+from core.forms import AttachmentForm, CommentForm
 from core.models import Activity
 from core.pagination import Page, paginate
 from core.permissions import Role, can
@@ -121,8 +121,8 @@ def readable_changes(actor: "Membership", activities: list[Activity]) -> list[Ac
         return {v for v in found if isinstance(v, int)}
 
     people_ids, department_ids = ids_in(PEOPLE_FIELDS), ids_in(DEPARTMENT_FIELDS)
-    people = {m.user_id: str(m.user) for m in members_for(actor).filter(user_id__in=people_ids)} if people_ids else {}
-    departments = {d.pk: d.name for d in departments_for(actor).filter(pk__in=department_ids)} if department_ids else {}
+    people = people_named(actor.workspace_id, people_ids) if people_ids else {}
+    departments = departments_named(actor.workspace_id, department_ids) if department_ids else {}
     lookups: dict[str, dict[Any, str]] = {
         **dict.fromkeys(PEOPLE_FIELDS, people),
         **dict.fromkeys(DEPARTMENT_FIELDS, departments),
@@ -141,7 +141,7 @@ def readable_changes(actor: "Membership", activities: list[Activity]) -> list[Ac
 def panel_context(
     actor: "Membership", target_type: str, target_id: int, *, comment_form: CommentForm | None = None
 ) -> dict[str, Any]:
-    """History, comments and watching of one registered object, for core/object_panel.html."""
+    """History, comments, attachments and watching of one registered object, for core/object_panel.html."""
     history = paginate(queries.history_for(actor, target_type, target_id), cursor=None, limit=HISTORY_LENGTH)
     return {
         "target_type": target_type,
@@ -153,6 +153,11 @@ def panel_context(
         "comment_form": comment_form or CommentForm(),
         "can_comment": can(actor, "comment.create"),
         "can_moderate": can(actor, "comment.moderate"),
+        "attachments": attachments.attachments_for(actor, target_type, target_id).order_by("id"),
+        "attachment_form": AttachmentForm(),
+        "can_upload": attachments.may_upload(actor, target_type),
+        "can_moderate_attachments": can(actor, "attachment.moderate"),
+        "attachment_max_bytes": settings.ATTACHMENT_MAX_BYTES,
         "watching": queries.is_watching(actor, target_type, target_id),
         "watcher_count": queries.watchers_for(actor, target_type, target_id).count(),
     }
