@@ -23,4 +23,4 @@ messages:
 	$(VENV)/python manage.py compilemessages --ignore=.venv
 
 bench:
-	$(VENV)/python bench/run.py
+	$(VENV)/python bench/run.py $(BENCH_ARGS)

@@ -1,10 +1,13 @@
 """Fill a database with a synthetic workspace for benchmarks.
 
     .venv/bin/python bench/generate.py --users 5000 --activity 1000000 [--comments K] [--workspaces W]
+    .venv/bin/python bench/generate.py --users 5000 --items 1000000 [--projects 500] [--targets-file F]
 
 The database is the one the settings choose (DATABASE_URL, else the SQLite file under var/); it is
 migrated first and must not hold a workspace `bench` yet. Everyone's password is PASSWORD. The
-activity log is written with executemany in one transaction (SQLite) or COPY (PostgreSQL).
+activity log (and the work items) are written with executemany (SQLite) or COPY (PostgreSQL), in
+transactions of 20,000 rows. With `--items`, workspace `bench` also gets projects and work items
+(bench/generate_items.py), and the ids the load client needs go to the targets file.
 """
 
 import argparse
@@ -16,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadence.settings")
@@ -24,6 +28,7 @@ import django
 
 django.setup()
 
+import generate_items  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -226,8 +231,8 @@ def change_for(rng: random.Random, kind: str, obj: object, user_ids: list[int], 
 
 def activity_rows(
     targets: list[dict[str, list]], count: int, user_ids: list[int], comments: dict, rng: random.Random, postgres: bool
-) -> Iterator[tuple]:
-    """Rows in id order, created_at increasing over the last year."""
+) -> Iterator[generate_items.Event]:
+    """(created_at, "activity", row) in id order, created_at increasing over the last year."""
     kinds, weights = ["department", "team", "member", "workspace"], [40, 30, 25, 5]
     start = timezone.now().replace(tzinfo=None) - YEAR
     tick = YEAR / max(count, 1)
@@ -238,16 +243,9 @@ def activity_rows(
         workspace_id = ws_targets["workspace"][0][0].pk
         obj, label = skewed(rng, ws_targets[kind])
         verb, changes = change_for(rng, kind, obj, user_ids, comments[workspace_id])
-        yield (
-            workspace_id,
-            skewed(rng, user_ids),
-            verb,
-            kind,
-            obj.pk,
-            label,
-            json.dumps(changes),
-            str(start + tick * (i + rng.random() * 0.9)) + suffix,
-        )
+        when = start + tick * (i + rng.random() * 0.9)
+        row = (workspace_id, skewed(rng, user_ids), verb, kind, obj.pk, label, json.dumps(changes), str(when) + suffix)
+        yield when, "activity", row
 
 
 def make_activity(targets: list[dict[str, list]], count: int, user_ids: list[int], comments: dict, rng) -> None:
@@ -259,13 +257,39 @@ def make_activity(targets: list[dict[str, list]], count: int, user_ids: list[int
     with transaction.atomic(), connection.cursor() as cursor:
         if postgres:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
+                for _, _, row in rows:
                     copy.write_row(row)
         else:
             sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608
             for first in range(0, count, ACTIVITY_BATCH):
-                cursor.executemany(sql, [next(rows) for _ in range(min(ACTIVITY_BATCH, count - first))])
+                cursor.executemany(sql, [next(rows)[2] for _ in range(min(ACTIVITY_BATCH, count - first))])
     step("activity", started, count)
+
+
+def make_items(
+    targets: list[dict[str, list]], args: argparse.Namespace, user_ids: list[int], comments: dict, rng: random.Random
+) -> dict[str, Any]:
+    """Projects and work items in workspace `bench`, their history merged with the activity log."""
+    started = time.perf_counter()
+    generate_items.check_columns()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # this connection only: a bulk load, re-doable from scratch
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-1000000")
+    now = timezone.now().replace(tzinfo=None)
+    ws = targets[0]["workspace"][0][0]
+    guests = {uid for i, uid in enumerate(user_ids) if role_for(i, len(user_ids)) == Role.GUEST}
+    projects = args.projects or max(1, round(args.items / 2000))
+    plans = generate_items.make_projects(ws, user_ids, guests, args.items, projects, rng, now)
+    step("projects", started, len(plans))
+    suffix = "+00" if connection.vendor == "postgresql" else ""
+    items = generate_items.Items(ws, plans, user_ids[0], rng, now, suffix)
+    activity = activity_rows(targets, args.activity, user_ids, comments, rng, connection.vendor == "postgresql")
+    generate_items.write_all(plans, items, activity, step)
+    closing = time.perf_counter()
+    generate_items.close_sprints(plans, now)
+    step("sprint reports", closing, sum(len(p.closed) for p in plans))
+    return generate_items.targets(plans, items, ws.slug)
 
 
 def main() -> None:
@@ -274,11 +298,16 @@ def main() -> None:
     parser.add_argument("--activity", type=int, default=10_000, help="activity rows in all (spread over workspaces)")
     parser.add_argument("--comments", type=int, help="comments on departments (default: users / 2)")
     parser.add_argument("--workspaces", type=int, default=1, help="bench, bench-2, ... (each has every user)")
+    parser.add_argument("--items", type=int, default=0, help="work items in workspace bench (default: none)")
+    parser.add_argument("--projects", type=int, help="projects for the items (default: items / 2000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--token-file", type=Path, default=settings.VAR_DIR / "bench-token.txt")
+    parser.add_argument("--targets-file", type=Path, help="ids for load.py (default: bench-targets.json by the token)")
     args = parser.parse_args()
-    if args.users < 1 or args.workspaces < 1 or args.activity < 0:
-        parser.error("--users and --workspaces must be at least 1, --activity at least 0")
+    if args.users < 1 or args.workspaces < 1 or args.activity < 0 or args.items < 0:
+        parser.error("--users and --workspaces must be at least 1, --activity and --items at least 0")
+    if args.items and args.users < 20:
+        parser.error("--items needs at least 20 users")
 
     started = time.perf_counter()
     rng = random.Random(args.seed)
@@ -294,7 +323,11 @@ def main() -> None:
     targets = [make_workspace(slug, user_ids, rng) for slug in slugs]
     comment_count = args.users // 2 if args.comments is None else args.comments
     comments = make_comments(targets, comment_count, user_ids, rng)
-    make_activity(targets, args.activity, user_ids, comments, rng)
+    item_targets = None
+    if args.items:
+        item_targets = make_items(targets, args, user_ids, comments, rng)
+    else:
+        make_activity(targets, args.activity, user_ids, comments, rng)
 
     if connection.vendor == "postgresql":
         analyzed = time.perf_counter()
@@ -305,6 +338,13 @@ def main() -> None:
     _, token = create_token(User.objects.get(username="user0"), name="bench")
     args.token_file.parent.mkdir(parents=True, exist_ok=True)
     args.token_file.write_text(token + "\n")
+    if item_targets is not None:
+        targets_file = args.targets_file or args.token_file.with_name("bench-targets.json")
+        targets_file.write_text(json.dumps(item_targets, indent=1) + "\n")
+        print(
+            f"targets in {targets_file}: project {item_targets['project']}, user0 owns"
+            f" {item_targets['my_work_open_items']} open items"
+        )
     total = time.perf_counter() - started
     print(f"done: {written[0]:,} rows in {total:.1f} s ({written[0] / total:,.0f} rows/s); password: {PASSWORD}")
     print(f"token for user0@bench.test (also in {args.token_file}):\n{token}")

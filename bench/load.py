@@ -3,6 +3,9 @@
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token-file var/bench-token.txt \\
         [--ops members,activity] [--concurrency 8] [--duration 20] [--requests 100000] [--json out.json]
 
+The work-item operations (backlog … transition) read their project, item and state ids from the
+targets file generate.py --items writes (default: bench-targets.json next to the token file).
+
 Each operation runs on its own: a warm-up (results dropped), then `--concurrency` connections send
 requests back to back until `--duration` seconds or `--requests` requests, whichever comes first.
 A request is an error if it raises or answers anything but 2xx.
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-OPS = [
+ORG_OPS = [
     "members",
     "departments",
     "teams",
@@ -32,6 +35,8 @@ OPS = [
     "me",
     "create_comment",
 ]
+ITEM_OPS = ["backlog", "board", "my_work", "item", "item_history", "create_item", "transition"]
+OPS = ORG_OPS + ITEM_OPS
 Request = tuple[str, str, dict | None]  # method, path, JSON body
 
 
@@ -47,9 +52,48 @@ def cpu_of(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-async def prepare(client: httpx.AsyncClient, ws: str, deep_pages: int) -> dict[str, Callable[[], Request]]:
+def item_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
+    """Work items: the target project's backlog page and board, My work (the token's user owns
+    hundreds of open items), one busy item and its history, creating an item, and moving items
+    To do ↔ In progress (each item of a rotating set in turn, so no two requests touch the same
+    item at once; every second visit moves it back)."""
+    project = f"{base}/projects/{targets['project']}"
+    item = targets["history_item"]
+    fixed = {
+        "backlog": f"{project}/items?limit=100",
+        "board": f"{project}/board",
+        "my_work": f"{base}/my-work?limit=100",
+        "item": f"{base}/items/{item['key']}",
+        "item_history": f"{base}/objects/work_item/{item['id']}/history",
+    }
+    ops: dict[str, Callable[[], Request]] = {name: (lambda p=path: ("GET", p, None)) for name, path in fixed.items()}
+    serial = itertools.count()
+    ops["create_item"] = lambda: ("POST", f"{project}/items", {"title": f"Bench item {next(serial)}"})
+    keys = targets["transition_items"]
+    states = [targets["states"]["in_progress"], targets["states"]["todo"]]
+    moves = itertools.count()
+
+    def transition() -> Request:
+        n = next(moves)
+        target = states[(n // len(keys)) % 2]
+        return "POST", f"{base}/items/{keys[n % len(keys)]}/transition", {"state_id": target}
+
+    ops["transition"] = transition
+    return ops
+
+
+async def prepare(
+    client: httpx.AsyncClient, ws: str, deep_pages: int, wanted: list[str], targets: dict | None
+) -> dict[str, Callable[[], Request]]:
     """What each operation sends; finds the oldest (hottest) department and a deep feed cursor."""
     base = f"/api/v1/workspaces/{ws}"
+    ops: dict[str, Callable[[], Request]] = {}
+    if set(wanted) & set(ITEM_OPS):
+        if targets is None:
+            raise SystemExit("work-item operations need the targets file of generate.py --items")
+        ops |= item_ops(base, targets)
+    if not set(wanted) & set(ORG_OPS):
+        return ops
     r = await client.get(f"{base}/departments", params={"sort": "created", "limit": 1})
     r.raise_for_status()
     department = r.json()["items"][0]["id"]
@@ -70,7 +114,7 @@ async def prepare(client: httpx.AsyncClient, ws: str, deep_pages: int) -> dict[s
         "comments": f"{obj}/comments?limit=50",
         "me": "/api/v1/me",
     }
-    ops: dict[str, Callable[[], Request]] = {name: (lambda p=path: ("GET", p, None)) for name, path in fixed.items()}
+    ops |= {name: (lambda p=path: ("GET", p, None)) for name, path in fixed.items()}
     ops["create_comment"] = lambda: ("POST", f"{obj}/comments", {"body": f"Bench comment {next(serial)}, cc @user1"})
     return ops
 
@@ -128,11 +172,11 @@ def format_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-async def run(args: argparse.Namespace, token: str) -> list[dict]:
+async def run(args: argparse.Namespace, token: str, targets: dict | None) -> list[dict]:
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, limits=limits, timeout=30) as client:
-        ops = await prepare(client, args.workspace, args.deep_pages)
+        ops = await prepare(client, args.workspace, args.deep_pages, args.ops, targets)
         results = []
         for name in args.ops:
             await hammer(client, ops[name], args.concurrency, args.warmup, args.requests)
@@ -150,8 +194,11 @@ def main() -> None:
     parser.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--token", help="API token (default: read --token-file)")
     parser.add_argument("--token-file", type=Path, default=Path("var/bench-token.txt"))
+    parser.add_argument("--targets-file", type=Path, help="default: bench-targets.json next to the token file")
     parser.add_argument("--workspace", default="bench")
-    parser.add_argument("--ops", default=",".join(OPS), help=f"comma-separated, from: {', '.join(OPS)}")
+    parser.add_argument(
+        "--ops", help=f"comma-separated, from: {', '.join(OPS)} (default: all; the last {len(ITEM_OPS)} need targets)"
+    )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration", type=float, default=20, help="seconds measured per operation")
     parser.add_argument("--requests", type=int, default=100_000, help="at most this many requests per operation")
@@ -162,14 +209,16 @@ def main() -> None:
         "--pid", type=int, action="append", default=[], help="server process (with its children) whose CPU to count"
     )
     args = parser.parse_args()
-    args.ops = [op.strip() for op in args.ops.split(",") if op.strip()]
+    targets_file = args.targets_file or args.token_file.with_name("bench-targets.json")
+    targets = json.loads(targets_file.read_text()) if targets_file.exists() else None
+    args.ops = [op.strip() for op in (args.ops or ",".join(OPS if targets else ORG_OPS)).split(",") if op.strip()]
     if unknown := set(args.ops) - set(OPS):
         parser.error(f"unknown operations: {', '.join(sorted(unknown))}")
     if not (1 <= args.concurrency <= 256 and 0 < args.duration <= 600 and 0 <= args.warmup <= 60):
         parser.error("--concurrency 1..256, --duration up to 600 s, --warmup up to 60 s")
     token = args.token or args.token_file.read_text().strip()
 
-    results = asyncio.run(run(args, token))
+    results = asyncio.run(run(args, token, targets))
     print(format_table(results))
     if args.json:
         settings = {k: getattr(args, k) for k in ("url", "workspace", "concurrency", "duration", "requests")}

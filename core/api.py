@@ -1,15 +1,20 @@
-"""Shared endpoints: the activity feed, history, comments, watchers and the trash of any object."""
+"""Shared endpoints: the activity feed, history, comments, attachments, watchers and the trash of any
+object."""
 
 from typing import Annotated, Any
 
-from ninja import Path, Query, Router, Status
+from django.utils.translation import gettext as _
+from ninja import File, Path, Query, Router, Status
+from ninja.files import UploadedFile
 
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core import queries, services
+from core import attachments, queries, services
+from core.errors import ValidationFailed
 from core.pagination import paginate
 from core.schemas import (
     ActivityOut,
+    AttachmentOut,
     CommentIn,
     CommentOut,
     CommentPatch,
@@ -23,6 +28,15 @@ from core.schemas import (
 )
 
 router = Router(tags=["activity, comments, trash"])
+# The download is the file itself, in whatever type it was stored as.
+FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, always as a download (`Content-Disposition: attachment`).",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 422, 429}): Problem}
 
 WorkspaceSlug = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9\-]{0,49}$", max_length=50, example="demo")]
@@ -96,6 +110,60 @@ def edit_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: Path
 def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_comment(actor, queries.get_comment(actor, comment_id))
+    return Status(204, None)
+
+
+@router.get(OBJECT + "/attachments", response={200: page_of(AttachmentOut), **ERRORS}, tags=["attachments"])
+def list_attachments(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    target_type: TypeName,
+    target_id: PathId,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Any:
+    """Newest first."""
+    actor = membership_for(request.auth, workspace)
+    return paginate(attachments.attachments_for(actor, target_type, target_id), cursor=cursor, limit=limit)
+
+
+@router.post(OBJECT + "/attachments", response={201: AttachmentOut, **ERRORS}, tags=["attachments"])
+def upload_attachment(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    target_type: TypeName,
+    target_id: PathId,
+    file: File[UploadedFile],
+) -> Any:
+    """Multipart upload of one `file`; needs the right to edit the object. The size is capped
+    (ATTACHMENT_MAX_BYTES, 25 MiB by default); an empty or larger file is refused, naming `file`."""
+    # As with JSON bodies, a field that is not `file` is refused, never ignored.
+    unknown = [name for name in [*request.POST, *request.FILES] if name != "file"]
+    if unknown:
+        raise ValidationFailed(dict.fromkeys(unknown[:20], _("This field is not allowed here.")))
+    actor = membership_for(request.auth, workspace)
+    return Status(201, attachments.upload(actor, target_type=target_type, target_id=target_id, file=file))
+
+
+@router.get(
+    "/workspaces/{workspace}/attachments/{attachment_id}",
+    response={**ERRORS},
+    openapi_extra=FILE_RESPONSE,
+    tags=["attachments"],
+)
+def download_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_id: PathId) -> Any:
+    """The file, as a download that is never rendered (nosniff, `Content-Security-Policy: sandbox`)."""
+    actor = membership_for(request.auth, workspace)
+    return attachments.download_response(attachments.get_attachment(actor, attachment_id))
+
+
+@router.delete(
+    "/workspaces/{workspace}/attachments/{attachment_id}", response={204: None, **ERRORS}, tags=["attachments"]
+)
+def delete_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_id: PathId) -> Any:
+    """To the trash: the uploader or staff; restore it from the trash."""
+    actor = membership_for(request.auth, workspace)
+    attachments.delete(actor, attachments.get_attachment(actor, attachment_id))
     return Status(204, None)
 
 

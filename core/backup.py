@@ -1,9 +1,12 @@
-"""Backup and restore of one workspace: every row that belongs to it, as JSON.
+"""Backup and restore of one workspace: every row that belongs to it, as JSON, and the files of its
+attachments (base64 under `files`, by stored name, trashed ones included).
 
 A model belongs to a workspace through a `workspace` foreign key, or through a foreign key to a
 model that has one (team members, mentions). Users are included when they are members.
 """
 
+import base64
+import binascii
 import gzip
 import json
 from pathlib import Path
@@ -14,7 +17,9 @@ from django.core import serializers
 from django.db import models, transaction
 
 from accounts.models import Membership, User, Workspace
+from core import attachments
 from core.errors import ValidationFailed
+from core.models import Attachment
 
 FORMAT = "cadence-workspace-backup"
 FORMAT_VERSION = 1
@@ -55,7 +60,41 @@ def export_workspace(workspace: Workspace) -> dict[str, Any]:
     for model, path in workspace_models():
         qs = model._base_manager.filter(**{path: workspace.pk}).order_by("pk")
         rows.extend(json.loads(serializers.serialize("json", qs)))
-    return {"format": FORMAT, "version": FORMAT_VERSION, "workspace": workspace.slug, "rows": rows}
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "workspace": workspace.slug,
+        "rows": rows,
+        "files": _export_files(workspace),
+    }
+
+
+def _export_files(workspace: Workspace) -> dict[str, str]:
+    """The bytes of every attachment of the workspace, base64, by stored name."""
+    files = {}
+    names = Attachment.all_objects.filter(workspace=workspace).order_by("pk").values_list("stored_name", flat=True)
+    for stored_name in names:
+        try:
+            files[stored_name] = base64.b64encode(attachments.read_file(stored_name)).decode("ascii")
+        except (OSError, ValueError):
+            continue  # a file already lost stays lost; its row is kept
+    return files
+
+
+def _files_to_restore(data: dict[str, Any]) -> dict[str, bytes]:
+    """The files of a backup, checked before anything is written: generated names, valid base64."""
+    files = data.get("files") or {}
+    if not isinstance(files, dict):
+        raise ValidationFailed({"files": "The attachment files of this backup are not readable."})
+    decoded = {}
+    for stored_name, encoded in files.items():
+        if not isinstance(stored_name, str) or not attachments.STORED_NAME.match(stored_name):
+            raise ValidationFailed({"files": f"Not an attachment name: {stored_name!r}."})
+        try:
+            decoded[stored_name] = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise ValidationFailed({"files": f"The file {stored_name} is not valid base64."}) from None
+    return decoded
 
 
 def write_backup(path: Path, data: dict[str, Any]) -> None:
@@ -79,6 +118,7 @@ def restore_workspace(data: dict[str, Any], *, replace: bool = False) -> Workspa
     empty one; a user who exists with the same id and email is kept as is.
     """
     slug = data["workspace"]
+    files = _files_to_restore(data)
     existing = Workspace.objects.filter(slug=slug).first()
     if existing is not None:
         if not replace:
@@ -95,6 +135,8 @@ def restore_workspace(data: dict[str, Any], *, replace: bool = False) -> Workspa
                 continue
         obj.save()
     _reset_sequences()
+    for stored_name, content in files.items():
+        attachments.write_file(stored_name, [content])
     return Workspace.objects.get(slug=slug)
 
 

@@ -81,6 +81,12 @@ class CommentForm(ServiceForm):
     )
 
 
+class AttachmentForm(ServiceForm):
+    """One file for an object; the service checks the size and stores it under a generated name."""
+
+    file = forms.FileField(label=_("File"))
+
+
 VERB_CHOICES = [("", _("All actions")), *VERB_LABELS.items()]
 
 

@@ -8,6 +8,7 @@ TYPE_LABELS = {
     "department": _("Department"),
     "team": _("Team"),
     "comment": _("Comment"),
+    "attachment": _("Attachment"),
 }
 
 VERB_LABELS = {
@@ -17,6 +18,7 @@ VERB_LABELS = {
     "restored": _("restored"),
     "purged": _("purged"),
     "commented": _("commented on"),
+    "attached": _("attached a file to"),
     "joined": _("joined"),
     "added": _("added"),
     "removed": _("removed"),
@@ -37,4 +39,5 @@ FIELD_LABELS = {
     "title": _("Job title"),
     "invitation": _("Invitation"),
     "body": _("Comment"),
+    "attachment": _("Attachment"),
 }

@@ -104,3 +104,16 @@ class TrashItemOut(Schema):
 class RestoredOut(Schema):
     target_type: str
     target_id: int
+
+
+class AttachmentOut(Schema):
+    """A file on an object; `file_name` is for display, the bytes come from the download operation."""
+
+    id: int
+    target_type: str
+    target_id: int
+    file_name: str
+    content_type: str
+    size: int
+    uploaded_by: UserBrief
+    created_at: datetime

@@ -1,6 +1,7 @@
 """Shared writes: comments with mentions, watchers, soft delete, restore and purge."""
 
 import datetime
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import markdown
 from core.activity import record
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.models import Comment, Mention, TrashItem, Watcher
+from core.models import Attachment, Comment, Mention, TrashItem, Watcher
 from core.permissions import can, require
 from core.registry import get_type, load_visible, type_of
 from core.versioning import save_versioned
@@ -136,10 +137,15 @@ def soft_delete(actor: "Membership", obj: Any) -> None:
         record(actor, "deleted", obj)
 
 
+# Types whose author may delete (and so restore) their own: comments and attachments.
+RESTORABLE_BY_WHOEVER_DELETED = frozenset({"comment", "attachment"})
+
+
 def may_restore(actor: "Membership", item: TrashItem) -> bool:
-    if item.target_type == "comment":
-        return item.deleted_by_id == actor.user_id or can(actor, "comment.moderate")
-    return can(actor, get_type(item.target_type).edit_capability)
+    capability = get_type(item.target_type).edit_capability
+    if item.target_type in RESTORABLE_BY_WHOEVER_DELETED:
+        return item.deleted_by_id == actor.user_id or can(actor, capability)
+    return can(actor, capability)
 
 
 def restore(actor: "Membership", item: TrashItem) -> Any:
@@ -166,6 +172,10 @@ def purge_trash(*, now: datetime.datetime | None = None) -> int:
             if target is not None:
                 record(None, "purged", target, workspace_id=item.workspace_id)
                 target.delete()
+                if isinstance(target, Attachment):
+                    from core.attachments import remove_file
+
+                    transaction.on_commit(functools.partial(remove_file, target.stored_name))
             item.delete()
             purged += 1
     return purged

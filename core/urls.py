@@ -12,4 +12,15 @@ urlpatterns = [
     path("w/<slug:workspace>/o/<str:target_type>/<int:target_id>/comments/", views.comments, name="comments"),
     path("w/<slug:workspace>/comments/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
     path("w/<slug:workspace>/o/<str:target_type>/<int:target_id>/watch/", views.watch, name="watch"),
+    path(
+        "w/<slug:workspace>/o/<str:target_type>/<int:target_id>/attachments/",
+        views.upload_attachment,
+        name="attachments",
+    ),
+    path("w/<slug:workspace>/attachments/<int:attachment_id>/", views.download_attachment, name="attachment"),
+    path(
+        "w/<slug:workspace>/attachments/<int:attachment_id>/delete/",
+        views.delete_attachment,
+        name="attachment-delete",
+    ),
 ]

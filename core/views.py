@@ -1,7 +1,7 @@
-"""Shared pages: the workspace home, the activity feed, the trash, and the comments and watching of
-any registered object."""
+"""Shared pages: the workspace home, the activity feed, the trash, and the comments, attachments and
+watching of any registered object."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import queries as people
-from core import queries, services
-from core.forms import ActivityFilterForm, CommentForm
+from core import attachments, queries, services
+from core.forms import ActivityFilterForm, AttachmentForm, CommentForm
 from core.pagination import paginate
 from core.permissions import can
 from core.web import actor_for, is_htmx, object_url, page_from, panel_context, readable_changes, render_page, web_view
@@ -130,3 +130,40 @@ def watch(request: HttpRequest, workspace: str, target_type: str, target_id: int
     toggle = services.unwatch if queries.is_watching(actor, target_type, target_id) else services.watch
     toggle(actor, target_type=target_type, target_id=target_id)
     return _panel_partial(request, actor, target_type, target_id, "watch")
+
+
+@web_view
+@require_POST
+def upload_attachment(request: HttpRequest, workspace: str, target_type: str, target_id: int) -> HttpResponse:
+    """A plain multipart form post; back to the object's page with what happened."""
+    actor = actor_for(request, workspace)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        with form.service_errors():
+            attachment = attachments.upload(
+                actor, target_type=target_type, target_id=target_id, file=form.cleaned_data["file"]
+            )
+            messages.success(request, _("“%(name)s” was attached.") % {"name": attachment.file_name})
+    for error in [*form.errors.get("file", []), *form.non_field_errors()]:
+        messages.error(request, error)
+    fallback = reverse("core:home", args=[actor.workspace.slug])
+    return redirect(object_url(actor, target_type, target_id, fallback) + "#attachments")
+
+
+@web_view
+@require_GET
+def download_attachment(request: HttpRequest, workspace: str, attachment_id: int) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    response = attachments.download_response(attachments.get_attachment(actor, attachment_id))
+    return cast(HttpResponse, response)  # a streaming FileResponse, which every view wrapper passes on
+
+
+@web_view
+@require_POST
+def delete_attachment(request: HttpRequest, workspace: str, attachment_id: int) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    attachment = attachments.get_attachment(actor, attachment_id)
+    attachments.delete(actor, attachment)
+    if not is_htmx(request):
+        messages.success(request, _("“%(name)s” was moved to the trash.") % {"name": attachment.file_name})
+    return _panel_partial(request, actor, attachment.target_type, attachment.target_id, "attachments")

@@ -3,7 +3,6 @@ retrospective board."""
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import SoftDeleteModel, VersionedModel
@@ -32,6 +31,14 @@ class Sprint(VersionedModel, SoftDeleteModel):
 
     class Meta:
         indexes = [models.Index(fields=["project", "-start_date"], name="sprint_project")]
+        constraints = [
+            # At most one active sprint per project, even when two people press Start at once.
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(status="active", deleted_at__isnull=True),
+                name="one_active_sprint",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -43,6 +43,8 @@ class Case:
     body: Builder | None = None
     # Path parameters naming another workspace's object: the owner of acme must get 404.
     foreign: Callable[[Any], dict[str, Any]] | None = None
+    # The body is sent as multipart/form-data (file uploads), not JSON.
+    multipart: bool = False
 
     @property
     def operation(self) -> str:
@@ -57,6 +59,8 @@ def call(client: Any, case: Case, url: str, body: dict[str, Any] | None) -> Any:
     method = getattr(client, case.method.lower())
     if body is None:
         return method(url)
+    if case.multipart:
+        return method(url, body)
     return method(url, body, content_type="application/json")
 
 
@@ -66,7 +70,10 @@ def fingerprint() -> tuple[Any, ...]:
 
     summary: list[Any] = []
     for model in apps.get_models():
-        if model._meta.app_label not in {"core", "accounts", "projects", "sprints"} or model.__name__ in {"Throttle", "ScheduledRun"}:
+        if model._meta.app_label not in {"core", "accounts", "projects", "sprints"} or model.__name__ in {
+            "Throttle",
+            "ScheduledRun",
+        }:
             continue
         names = {f.name for f in model._meta.get_fields()}
         aggregates: dict[str, Any] = {"n": models.Count("pk")}

@@ -1,4 +1,6 @@
-from tests.matrix import Case, members_only
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.matrix import Case, members_only, staff_only
 
 W = "/workspaces/{workspace}"
 OBJ = W + "/objects/{target_type}/{target_id}"
@@ -10,6 +12,18 @@ def _department(w, r):
 
 def _foreign_department(w):
     return {"target_type": "department", "target_id": w.other_department.pk}
+
+
+def _attachment(w, r):
+    return {"attachment_id": w.extra["attachment"].pk}
+
+
+def _foreign_attachment(w):
+    return {"attachment_id": w.extra["other_attachment"].pk}
+
+
+def _upload(w, r):
+    return {"file": SimpleUploadedFile("notes.txt", b"Meeting notes\n")}
 
 
 # A guest cannot see departments at all, so for them the object does not exist: 404.
@@ -42,6 +56,26 @@ CASES = [
         members_only(204, guest=404),
         params=lambda w, r: {"comment_id": w.comment.pk},
         foreign=lambda w: {"comment_id": w.other_comment.pk},
+    ),
+    Case("GET", OBJ + "/attachments", OBJECT_READERS, params=_department, foreign=_foreign_department),
+    # Uploading needs the right to edit the object (department.edit: staff); a guest never uploads.
+    Case(
+        "POST",
+        OBJ + "/attachments",
+        staff_only(201),
+        params=_department,
+        body=_upload,
+        foreign=_foreign_department,
+        multipart=True,
+    ),
+    Case("GET", W + "/attachments/{attachment_id}", OBJECT_READERS, params=_attachment, foreign=_foreign_attachment),
+    # The cast's attachment was uploaded by bob (admin): the uploader or staff delete it.
+    Case(
+        "DELETE",
+        W + "/attachments/{attachment_id}",
+        (401, 404, 404, 404, 404, 403, 204, 204),
+        params=_attachment,
+        foreign=_foreign_attachment,
     ),
     Case("GET", OBJ + "/watchers", OBJECT_READERS, params=_department, foreign=_foreign_department),
     Case("PUT", OBJ + "/watch", members_only(200), params=_department, foreign=_foreign_department),

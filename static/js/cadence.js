@@ -33,3 +33,103 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   }
 });
+
+// Keyboard shortcuts of item lists: c creates, / searches, j and k move through the rows, Enter opens one.
+// Keys typed into a field, or with a modifier, are left alone.
+function isTyping(target) {
+  if (!target || !target.closest) return false;
+  return Boolean(target.isContentEditable || target.closest("input, textarea, select, [contenteditable]"));
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+  const rows = Array.from(document.querySelectorAll("[data-rows] [data-row]"));
+  const current = document.activeElement && document.activeElement.closest ? document.activeElement.closest("[data-row]") : null;
+  if (event.key === "c") {
+    const create = document.querySelector("[data-shortcut-create]");
+    if (create) {
+      event.preventDefault();
+      window.location.assign(create.href);
+    }
+  } else if (event.key === "/") {
+    const search = document.querySelector("[data-shortcut-search]");
+    if (search) {
+      event.preventDefault();
+      search.focus();
+      search.select();
+    }
+  } else if ((event.key === "j" || event.key === "k") && rows.length) {
+    event.preventDefault();
+    let index = rows.indexOf(current);
+    if (index < 0) index = event.key === "j" ? 0 : rows.length - 1;
+    else index = Math.min(rows.length - 1, Math.max(0, index + (event.key === "j" ? 1 : -1)));
+    for (const row of rows) row.classList.remove("row-focus");
+    rows[index].classList.add("row-focus");
+    rows[index].focus();
+  } else if (event.key === "Enter" && current && event.target === current && current.dataset.href) {
+    event.preventDefault();
+    window.location.assign(current.dataset.href);
+  }
+});
+document.addEventListener("focusout", (event) => {
+  const row = event.target && event.target.closest ? event.target.closest("[data-row]") : null;
+  if (row && event.target === row) row.classList.remove("row-focus");
+});
+
+// Board: drag a card (HTML5 drag events) to another column; on drop, htmx posts the move and swaps
+// in the board as the server now has it (a refused move shows its reason, and the card stays).
+document.addEventListener("dragstart", (event) => {
+  const card = event.target.closest && event.target.closest(".board-card[draggable=true]");
+  if (!card) return;
+  event.dataTransfer.setData("text/plain", card.dataset.item);
+  event.dataTransfer.effectAllowed = "move";
+  card.classList.add("dragging");
+});
+document.addEventListener("dragend", (event) => {
+  const card = event.target.closest && event.target.closest(".board-card");
+  if (card) card.classList.remove("dragging");
+  for (const column of document.querySelectorAll(".board-column.drop-target")) column.classList.remove("drop-target");
+});
+function dropColumn(event) {
+  const column = event.target.closest && event.target.closest(".board-column");
+  return column && column.closest("[data-move-url]") ? column : null;
+}
+document.addEventListener("dragover", (event) => {
+  const column = dropColumn(event);
+  if (!column) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = "move";
+  column.classList.add("drop-target");
+});
+document.addEventListener("dragleave", (event) => {
+  const column = dropColumn(event);
+  if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop-target");
+});
+document.addEventListener("drop", (event) => {
+  const column = dropColumn(event);
+  if (!column) return;
+  event.preventDefault();
+  column.classList.remove("drop-target");
+  const board = column.closest("[data-move-url]");
+  const item = event.dataTransfer.getData("text/plain");
+  if (!item || column.querySelector(`.board-card[data-item="${CSS.escape(item)}"]`)) return;
+  let headers = {};
+  try {
+    headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  } catch (error) {
+    headers = {};
+  }
+  window.htmx.ajax("POST", board.dataset.moveUrl, {
+    source: board,
+    target: "#board",
+    swap: "outerHTML",
+    headers: headers,
+    values: {
+      item: item,
+      value: column.dataset.column,
+      by: board.dataset.by || "status",
+      workflow: board.dataset.workflow || "",
+      sprint: board.dataset.sprint || "",
+    },
+  });
+});
