@@ -30,6 +30,7 @@ from projects.models import (
     ProjectMember,
     ProjectRole,
     ProjectStatus,
+    SavedView,
     State,
     Template,
     Transition,
@@ -114,6 +115,14 @@ def create_project(
             )
             for flow in templates_setup.workflows_for(template):
                 _create_workflow(project, flow)
+            SavedView.objects.bulk_create(
+                [
+                    SavedView(
+                        workspace_id=actor.workspace_id, project=project, owner_id=actor.user_id, shared=True, **view
+                    )
+                    for view in templates_setup.views_for(template)
+                ]
+            )
             record(actor, "created", project, snapshot(project, ["name", "key", "template", "status"]))
     except IntegrityError:
         raise ValidationFailed({"key": _("Another project already uses this key.")}) from None

@@ -62,3 +62,22 @@ def workflows_for(template: str) -> list[dict[str, Any]]:
         },
         bug_flow,
     ]
+
+
+def views_for(template: str) -> list[dict[str, Any]]:
+    """The shared saved views a new project starts with: [{name, query}] (queries of projects.filters)."""
+    if template == Template.KANBAN:
+        return [
+            {"name": _("Open work by status"), "query": {"group": "state"}},
+            {"name": _("Urgent"), "query": {"priority": "urgent"}},
+        ]
+    if template == Template.BUGS:
+        return [
+            {"name": _("Open bugs by priority"), "query": {"type": "bug", "sort": "priority"}},
+            {"name": _("Bugs by owner"), "query": {"type": "bug", "group": "owner"}},
+        ]
+    return [
+        {"name": _("Backlog"), "query": {"sprint": "none", "sort": "priority"}},
+        {"name": _("Epics"), "query": {"type": "epic"}},
+        {"name": _("Bugs"), "query": {"type": "bug", "sort": "priority"}},
+    ]

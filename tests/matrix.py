@@ -43,6 +43,9 @@ class Case:
     body: Builder | None = None
     # Path parameters naming another workspace's object: the owner of acme must get 404.
     foreign: Callable[[Any], dict[str, Any]] | None = None
+    # Body fields naming another workspace's objects (SECURITY.md rule 1): the owner of acme must get
+    # 422 naming each field, and nothing changes.
+    foreign_body: Callable[[Any], dict[str, Any]] | None = None
     # The body is sent as multipart/form-data (file uploads), not JSON.
     multipart: bool = False
 

@@ -68,3 +68,15 @@ def test_protected_fields_are_never_assigned(world: Any, case: Case) -> None:
         assert response.status_code == 422, (field, response.content)
         assert any(e["field"] == field for e in response.json()["errors"])
         assert fingerprint() == before
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.foreign_body], ids=lambda c: c.operation)
+def test_ids_of_another_workspace_in_bodies_are_refused(world: Any, case: Case) -> None:
+    assert case.body is not None and case.foreign_body is not None
+    for field, value in case.foreign_body(world).items():
+        body = {**case.body(world, "owner"), field: value}
+        before = fingerprint()
+        response = call(world.client("owner"), case, case.url(world, "owner"), body)
+        assert response.status_code == 422, (field, response.content)
+        assert any(e["field"].startswith(field) for e in response.json()["errors"]), (field, response.content)
+        assert fingerprint() == before

@@ -43,6 +43,17 @@ def member_of(w: Any, role: str) -> ProjectMember:
     return ProjectMember.objects.get(project=w.extra["project"], user=w.users[role])
 
 
+def foreign_ids(w: Any) -> dict[str, Any]:
+    """Every nested id of a work item, taken from the other workspace."""
+    return {
+        "owner_id": w.users["outsider"].pk,
+        "parent_id": w.extra["other_item"].pk,
+        "milestone_id": w.extra["other_milestone"].pk,
+        "sprint_id": w.extra["other_sprint"].pk,  # from sprints/tests/world.py
+        "collaborator_ids": [w.users["outsider_owner"].pk],
+    }
+
+
 def workflow_id(w: Any, r: str) -> dict[str, Any]:
     return {"workflow_id": state(w, "To do").workflow_id}
 
@@ -64,7 +75,14 @@ CASES = [
         "PUT", P + "/health", manage(200), params=web, body=lambda w, r: {"health": "at_risk", "reason": "Vendor late"}
     ),
     Case("GET", P + "/members", READ, params=web, foreign=sec),
-    Case("POST", P + "/members", manage(201), params=web, body=lambda w, r: {"user": w.users["admin"].pk}),
+    Case(
+        "POST",
+        P + "/members",
+        manage(201),
+        params=web,
+        body=lambda w, r: {"user": w.users["admin"].pk},
+        foreign_body=lambda w: {"user": w.users["outsider"].pk},
+    ),
     Case(
         "PATCH",
         P + "/members/{member_id}",
@@ -160,13 +178,21 @@ CASES = [
     ),
     Case("DELETE", W + "/fields/{field_id}", manage(204), params=lambda w, r: {"field_id": w.extra["field"].pk}),
     Case("GET", P + "/items", READ, params=web, foreign=sec),
-    Case("POST", P + "/items", work(201), params=web, body=lambda w, r: {"title": "Checkout", "type": "story"}),
+    Case(
+        "POST",
+        P + "/items",
+        work(201),
+        params=web,
+        body=lambda w, r: {"title": "Checkout", "type": "story"},
+        foreign_body=foreign_ids,
+    ),
     Case(
         "POST",
         P + "/items/bulk",
         work(200),
         params=web,
         body=lambda w, r: {"item_ids": [w.extra["item"].pk], "set": {"priority": "high"}},
+        foreign_body=lambda w: {"item_ids": [w.extra["other_item"].pk]},
     ),
     Case("GET", W + "/my-work", READ),
     Case("GET", I, READ, params=item, foreign=foreign_item),
@@ -177,6 +203,7 @@ CASES = [
         params=item,
         body=lambda w, r: {"version": version_of(WorkItem, w.extra["item"].pk), "priority": "urgent"},
         foreign=foreign_item,
+        foreign_body=foreign_ids,
     ),
     Case("DELETE", I, work(204), params=item, foreign=foreign_item),
     Case(
@@ -186,6 +213,9 @@ CASES = [
         params=item,
         body=lambda w, r: {"state_id": state(w, "In progress").pk},
         foreign=foreign_item,
+        foreign_body=lambda w: {
+            "state_id": State.objects.filter(workflow__project=w.extra["other_project"]).first().pk
+        },
     ),
     Case(
         "POST",
@@ -202,6 +232,7 @@ CASES = [
         params=item,
         body=lambda w, r: {"blocked_by": "WEB-2"},
         foreign=foreign_item,
+        foreign_body=lambda w: {"blocked_by": "SEC-1"},
     ),
     Case(
         "DELETE",

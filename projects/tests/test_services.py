@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity
-from projects import health, items, queries, services
+from projects import filters, health, items, queries, services
 from projects.models import Category, Health, ItemType, State, WorkItem
 from sprints.models import Sprint
 
@@ -26,6 +26,10 @@ def test_templates_set_up_workflows_for_every_type(world: Any) -> None:
         assert {f.name for f in flows} == expected
         covered = [t for f in flows for t in f.item_types]
         assert sorted(covered) == sorted(ItemType.values)  # each type once
+        views = list(queries.saved_views_of(owner, project))
+        assert views and all(v.shared for v in views)
+        for view in views:  # each a valid query of the list
+            filters.check_query(view.query)
     kanban = queries.get_project(owner, "KANBAN")
     assert _state(kanban, "Kanban", "Doing").wip_limit == 5
 
