@@ -15,6 +15,7 @@ from cadence.api_auth import ApiRequest
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
 from core.pagination import paginate
 from core.schemas import PathId, page_of
+from projects import export as exports
 from projects import filters, health, items, queries, services
 from projects.allocation import allocation_for
 from projects.board import board_for, schedule_for
@@ -34,6 +35,7 @@ from projects.schemas import (
     ItemIn,
     ItemOut,
     ItemPatch,
+    ItemQuery,
     MemberAllocationOut,
     MilestoneIn,
     MilestoneOut,
@@ -332,40 +334,47 @@ def list_items(
     request: ApiRequest,
     workspace: WorkspaceSlug,
     project: ProjectKey,
+    query: Query[ItemQuery],
     cursor: Cursor = None,
     limit: Limit = None,
-    type: QueryText = None,
-    state: QueryText = None,
-    category: QueryText = None,
-    owner: QueryText = None,
-    priority: QueryText = None,
-    sprint: QueryText = None,
-    milestone: QueryText = None,
-    parent: QueryText = None,
-    tag: QueryText = None,
-    q: QueryText = None,
-    sort: QueryText = None,
-    group: QueryText = None,
 ) -> Any:
     """Filters and sorts are an allow list: unknown values are refused by name. `sprint=none`
     lists the backlog (items in no sprint)."""
     obj = _project(request, workspace, project)[1]
-    given = {
-        "type": type,
-        "state": state,
-        "category": category,
-        "owner": owner,
-        "priority": priority,
-        "sprint": sprint,
-        "milestone": milestone,
-        "parent": parent,
-        "tag": tag,
-        "q": q,
-        "sort": sort,
-        "group": group,
-    }
-    qs, order = filters.apply(queries.items_of(obj), filters.check_query(given))
+    qs, order = filters.apply(queries.items_of(obj), filters.check_query(query.model_dump()))
     return item_page(qs, cursor=cursor, limit=limit, order=order)
+
+
+EXPORT_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, as a download.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
+
+
+@router.get(P + "/items/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE)
+def export_items(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    project: ProjectKey,
+    query: Query[ItemQuery],
+    format: Literal["csv", "xlsx"] = "csv",
+) -> Any:
+    """The filtered list as a file (at most 10,000 rows); cells that a spreadsheet would read as a
+    formula are quoted."""
+    obj = _project(request, workspace, project)[1]
+    body, content_type, truncated = exports.export_items(obj, filters.check_query(query.model_dump()), format)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{obj.key}-items.{format}"'
+    if truncated:
+        response["X-Export-Truncated"] = str(exports.MAX_ROWS)
+    return response
 
 
 @router.post(P + "/items", response={201: ItemDetailOut, **ERRORS})

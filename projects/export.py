@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.errors import ValidationFailed
+
 if TYPE_CHECKING:
-    from projects.models import WorkItem
+    from projects.models import Project, WorkItem
 
 MAX_ROWS = 10_000
 FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these may be run as a formula (or hide one after a control character).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
@@ -107,3 +110,19 @@ def to_xlsx(table: Iterable[list[Any]], *, truncated: bool) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def export_items(project: "Project", query: dict[str, Any], kind: str) -> tuple[bytes, str, bool]:
+    """The project's items under `query` (checked filters) as (file, content type, truncated): the
+    one export for the page and the API."""
+    from projects.filters import apply
+    from projects.queries import items_of
+
+    if kind not in FORMATS:
+        raise ValidationFailed({"format": _("Choose one of: %(choices)s.") % {"choices": ", ".join(FORMATS)}})
+    qs, order = apply(items_of(project), query)
+    qs = qs.order_by(order, "-id" if order.startswith("-") else "id")
+    table, truncated = rows(qs)
+    if kind == "csv":
+        return to_csv(table, truncated=truncated), "text/csv; charset=utf-8", truncated
+    return to_xlsx(table, truncated=truncated), XLSX_TYPE, truncated

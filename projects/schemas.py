@@ -472,3 +472,23 @@ class MemberAllocationOut(Schema):
     name: str
     capacity: Decimal
     weeks: list[WeekOut]
+
+
+QueryValue = Annotated[str | None, Field(None, max_length=100, pattern=r"^[^\x00]*$")]
+
+
+class ItemQuery(Schema):
+    """The list's filters, sort and grouping (projects.filters declares what each accepts)."""
+
+    type: QueryValue = None
+    state: QueryValue = None
+    category: QueryValue = None
+    owner: QueryValue = None
+    priority: QueryValue = None
+    sprint: QueryValue = None
+    milestone: QueryValue = None
+    parent: QueryValue = None
+    tag: QueryValue = None
+    q: QueryValue = None
+    sort: QueryValue = None
+    group: QueryValue = None

@@ -490,7 +490,7 @@ def remove_state(request: HttpRequest, workspace: str, key: str, state_id: int) 
     actor, project = _project(request, workspace, key)
     require_level(actor, project, Level.MANAGE)
     state = _state_of(actor, project, state_id)
-    others = list(State.objects.filter(workflow=state.workflow).exclude(pk=state.pk))
+    others = list(queries.states_of(project).filter(workflow=state.workflow).exclude(pk=state.pk))
     form = RemoveStateForm(state, others, request.POST)
     if form.is_valid():
         with form.service_errors():

@@ -217,18 +217,8 @@ def export(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
     """The list as it is filtered, as CSV or XLSX: the same filters and permissions as the page."""
     _actor, project = _project(request, workspace, key)
     kind = request.GET.get("format", "csv")
-    if kind not in exports.FORMATS:
-        raise ValidationFailed({"format": _("Choose one of: %(choices)s.") % {"choices": ", ".join(exports.FORMATS)}})
     query = check_query({name: request.GET.get(name) for name in FILTERS if name in request.GET})
-    qs, order = apply(queries.items_of(project), query)
-    descending = order.startswith("-")
-    qs = qs.order_by(order, "-id" if descending else "id")
-    table, truncated = exports.rows(qs)
-    if kind == "csv":
-        body, content_type = exports.to_csv(table, truncated=truncated), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(table, truncated=truncated)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body, content_type, truncated = exports.export_items(project, query, kind)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{project.key}-items.{kind}"'
     if truncated:

@@ -156,3 +156,17 @@ def test_board_schedule_and_allocation(world: Any) -> None:
     carol = next(m for m in weeks if m["user_id"] == world.users["member"].pk)
     assert carol["weeks"][0]["allocated"] == "80.0" and carol["weeks"][0]["over"] is True
     assert carol["weeks"][1]["allocated"] == "0.0"
+
+
+def test_export_applies_the_filters_and_quotes_formulas(world: Any) -> None:
+    owner = world.members["owner"]
+    items.create_item(owner, world.extra["project"], title="=HYPERLINK(\"http://x\")", priority="urgent")
+    client = world.client("guest")
+    response = client.get(f"{API}/projects/WEB/items/export?format=csv&priority=urgent")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "Sign-up page" not in text
+    xlsx = client.get(f"{API}/projects/WEB/items/export?format=xlsx")
+    assert xlsx.content[:2] == b"PK"
+    assert client.get(f"{API}/projects/WEB/items/export?format=pdf").status_code == 422
+    assert client.get(f"{API}/projects/WEB/items/export?sort=evil").status_code == 422
