@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.models import Activity
+from projects import items as item_services
 from projects.models import WorkItem
 from sprints import services
 from sprints.models import RetroColumn, Sprint
@@ -71,8 +72,6 @@ def build(context: dict[str, Any]) -> None:
             if spec["sprint"] == k:
                 item = demo.items[spec["ref"]]
                 demo.as_("chenhao", item)
-                from projects import items as item_services
-
                 item_services.update_item(manager, item, version=item.version, sprint_id=sprint.pk)
         for username, days, focus in CAPACITY:
             days = days - 2 if k == 4 and username == "sunli" else days  # two days off this sprint

@@ -9,8 +9,8 @@ from pydantic import Field
 from core.schemas import Id, In, Text, UserBrief, Version
 from sprints.models import RetroColumn, SprintStatus
 
-Days = Annotated[float, Field(ge=0, le=366)]
-Focus = Annotated[float, Field(ge=0, le=1)]
+Days = Annotated[float, Field(strict=True, ge=0, le=366)]
+Focus = Annotated[float, Field(strict=True, ge=0, le=1)]
 
 
 class SprintIn(In):

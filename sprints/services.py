@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 SPRINT_FIELDS = ("name", "goal", "start_date", "end_date")
 NEXT_SPRINT_DAYS = 14
 MAX_SPRINT_DAYS = 366
+EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2999, 12, 31)
 
 
 def _error(field: str, message: str) -> ValidationFailed:
@@ -46,6 +47,9 @@ def _check_dates(start: datetime.date | None, end: datetime.date | None) -> None
         raise _error("start_date", _("This field is required."))
     if end is None:
         raise _error("end_date", _("This field is required."))
+    for field, value in (("start_date", start), ("end_date", end)):
+        if not EARLIEST <= value <= LATEST:
+            raise _error(field, _("Choose a date between %(low)s and %(high)s.") % {"low": EARLIEST, "high": LATEST})
     if end < start:
         raise _error("end_date", _("Must not be before the start date."))
     if (end - start).days >= MAX_SPRINT_DAYS:
