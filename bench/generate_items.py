@@ -13,7 +13,7 @@ done_at, and sit in the closed sprint whose dates hold it. The history (Activity
 written in time order, merged with the workspace's other activity: "created", then "transitioned"
 as the item moved; one item (the bench's history target) has about fifty entries.
 
-`user0` (the bench token's user) is a member of up to ten projects and owns about 300 open items
+`user0` (the bench token's user) is a member of up to ten projects and owns several hundred open items
 across them, for the My work scenario. The ids the load client needs go to a JSON targets file.
 """
 

@@ -52,6 +52,10 @@ def cpu_of(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def get(path: str) -> Callable[[], Request]:
+    return lambda: ("GET", path, None)
+
+
 def item_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
     """Work items: the target project's backlog page and board, My work (the token's user owns
     hundreds of open items), one busy item and its history, creating an item, and moving items
@@ -66,7 +70,7 @@ def item_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
         "item": f"{base}/items/{item['key']}",
         "item_history": f"{base}/objects/work_item/{item['id']}/history",
     }
-    ops: dict[str, Callable[[], Request]] = {name: (lambda p=path: ("GET", p, None)) for name, path in fixed.items()}
+    ops = {name: get(path) for name, path in fixed.items()}
     serial = itertools.count()
     ops["create_item"] = lambda: ("POST", f"{project}/items", {"title": f"Bench item {next(serial)}"})
     keys = targets["transition_items"]
@@ -114,7 +118,7 @@ async def prepare(
         "comments": f"{obj}/comments?limit=50",
         "me": "/api/v1/me",
     }
-    ops |= {name: (lambda p=path: ("GET", p, None)) for name, path in fixed.items()}
+    ops |= {name: get(path) for name, path in fixed.items()}
     ops["create_comment"] = lambda: ("POST", f"{obj}/comments", {"body": f"Bench comment {next(serial)}, cc @user1"})
     return ops
 

@@ -16,7 +16,17 @@ from core.models import Activity
 from core.services import add_comment
 from projects import items as item_services
 from projects import queries, services
-from projects.models import FieldKind, Project, ProjectRole, State, Template, Transition, WorkItem
+from projects.models import (
+    CustomField,
+    FieldKind,
+    Milestone,
+    Project,
+    ProjectRole,
+    State,
+    Template,
+    Transition,
+    WorkItem,
+)
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
@@ -602,6 +612,8 @@ class Demo:
         self._projects: dict[tuple[str, str], Project] = {}
         self.items: dict[str, WorkItem] = {}
         self.specs = {spec["ref"]: spec for spec in ITEMS}
+        self.fields: dict[str, list[CustomField]] = {}
+        self.beta: Milestone | None = None
 
     def member(self, username: str) -> Any:
         if username not in self._members:
@@ -738,13 +750,12 @@ def _create_projects(demo: Demo) -> dict[str, Project]:
         ],
         "WEB": [services.create_field(emily, web, name="页面", kind=FieldKind.TEXT)],
     }
-    demo.fields = fields  # type: ignore[attr-defined]
-    demo.beta = beta  # type: ignore[attr-defined]
+    demo.fields, demo.beta = fields, beta
     return {"APP": app, "WEB": web}
 
 
 def _custom(demo: Demo, key: str, values: dict[str, str]) -> dict[str, Any]:
-    fields = {f.name: f for f in demo.fields[key]}  # type: ignore[attr-defined]
+    fields = {f.name: f for f in demo.fields[key]}
     custom: dict[str, Any] = {}
     for name, value in values.items():
         field = fields[name]
@@ -774,8 +785,8 @@ def _create_items(demo: Demo) -> None:
             fields["parent_id"] = demo.items[spec["parent"]].pk
         if "due" in spec:
             fields["due_date"] = demo.today + spec["due"] * DAY
-            if spec["due"] <= 12 and key == "APP":
-                fields["milestone_id"] = demo.beta.pk  # type: ignore[attr-defined]
+            if spec["due"] <= 12 and key == "APP" and demo.beta is not None:
+                fields["milestone_id"] = demo.beta.pk
         if "start" in spec:
             fields["start_date"] = demo.today + spec["start"] * DAY
         if "custom" in spec:
