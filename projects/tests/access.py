@@ -178,6 +178,7 @@ CASES = [
     ),
     Case("DELETE", W + "/fields/{field_id}", manage(204), params=lambda w, r: {"field_id": w.extra["field"].pk}),
     Case("GET", P + "/items", READ, params=web, foreign=sec),
+    Case("GET", P + "/items/export", READ, params=web, foreign=sec),
     Case(
         "POST",
         P + "/items",
