@@ -1,10 +1,15 @@
 """Shared endpoints: the activity feed, history, comments, attachments, watchers and the trash of any
 object."""
 
+import functools
+from collections.abc import Callable
 from typing import Annotated, Any
 
+from django.core.exceptions import SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import File, Path, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from accounts.queries import membership_for
@@ -113,6 +118,22 @@ def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: Pa
     return Status(204, None)
 
 
+def _unreadable_upload_is_a_problem(run: Callable[..., Any]) -> Callable[..., Any]:
+    """A multipart body Django cannot parse is answered 400 as problem+json, like every error."""
+
+    @functools.wraps(run)
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return run(request, *args, **kwargs)
+        except (MultiPartParserError, SuspiciousOperation):
+            from cadence.api import problem
+
+            message = _("The upload could not be read. Send one file as multipart/form-data, named “file”.")
+            return problem(400, message, errors=[{"field": "file", "message": message}])
+
+    return wrapper
+
+
 @router.get(OBJECT + "/attachments", response={200: page_of(AttachmentOut), **ERRORS}, tags=["attachments"])
 def list_attachments(
     request: ApiRequest,
@@ -128,6 +149,7 @@ def list_attachments(
 
 
 @router.post(OBJECT + "/attachments", response={201: AttachmentOut, **ERRORS}, tags=["attachments"])
+@decorate_view(_unreadable_upload_is_a_problem)
 def upload_attachment(
     request: ApiRequest,
     workspace: WorkspaceSlug,

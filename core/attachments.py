@@ -42,7 +42,15 @@ FALLBACK_NAME = "file"
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 # Types a browser would render as active content; stored (and served) as plain bytes.
 ACTIVE_CONTENT_TYPES = frozenset(
-    {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml", "text/javascript"}
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "text/javascript",
+        "application/javascript",
+    }
 )
 STORED_NAME = re.compile(r"^[A-Za-z0-9_\-]{16,100}$")
 CHUNK = 64 * 1024

@@ -69,7 +69,7 @@ def test_upload_list_download_delete_and_restore(world: Any, _attachments_dir: P
     assert [a["id"] for a in listed["items"]] == [created["id"]]
     download = world.client("member").get(f"{A}/attachments/{created['id']}")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == content
+    assert download.getvalue() == content
     assert download["Content-Disposition"].startswith("attachment;")
     assert unquote(download["Content-Disposition"].split("filename*=UTF-8''")[1]) == "计划 Q3.txt"
 
@@ -86,7 +86,7 @@ def test_upload_list_download_delete_and_restore(world: Any, _attachments_dir: P
     restored = admin.post(f"{A}/trash/attachment/{created['id']}/restore")
     assert restored.status_code == 200, restored.content
     again = world.client("member").get(f"{A}/attachments/{created['id']}")
-    assert b"".join(again.streaming_content) == content
+    assert again.getvalue() == content
 
 
 def test_download_headers_never_let_a_browser_render_the_file(world: Any) -> None:
@@ -307,7 +307,7 @@ def test_web_panel_upload_download_and_delete(world: Any, _attachments_dir: Path
     assert "alice" in html.lower()
 
     download = owner.get(f"/w/acme/attachments/{attachment.pk}/")
-    assert b"".join(download.streaming_content) == b"spec"
+    assert download.getvalue() == b"spec"
     assert download["Content-Security-Policy"] == "sandbox"
 
     # Members see the list and download, but get no upload form and no delete button.
@@ -362,9 +362,9 @@ def test_backup_and_restore_bring_back_the_same_bytes(world: Any, tmp_path: Path
     restored = restore_workspace(read_backup(path))
     assert json.dumps(export_workspace(restored), sort_keys=True) == json.dumps(before, sort_keys=True)
     download = admin.get(f"{A}/attachments/{created['id']}")
-    assert b"".join(download.streaming_content) == binary
+    assert download.getvalue() == binary
     cast = admin.get(f"{A}/attachments/{world.extra['attachment'].pk}")
-    assert b"".join(cast.streaming_content) == ATTACHMENT_BYTES
+    assert cast.getvalue() == ATTACHMENT_BYTES
 
 
 @pytest.mark.parametrize(
@@ -377,3 +377,20 @@ def test_restore_refuses_bad_files_before_writing(world: Any, files: Any, _attac
         restore_workspace(data, replace=True)
     assert "files" in e.value.errors
     assert world.acme.departments.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"--x\r\nnot a part--x--\r\n", b"", b"\x00\xff" * 10],
+    ids=["garbage", "empty", "binary"],
+)
+def test_an_unreadable_upload_is_a_problem_not_a_crash(world: Any, body: bytes, _attachments_dir: Path) -> None:
+    files_before = stored_files(_attachments_dir)
+    for content_type in ("multipart/form-data", "multipart/form-data; boundary=x", "application/json", "text/plain"):
+        response = world.client("admin").generic("POST", upload_url(world), body, content_type=content_type)
+        assert response.status_code in {400, 422}, (content_type, response.content)
+        assert response["Content-Type"] == "application/problem+json"
+        assert [e["field"] for e in response.json()["errors"]] == ["file"]
+    anonymous = Client().generic("POST", upload_url(world), body, content_type="multipart/form-data")
+    assert anonymous.status_code == 401
+    assert stored_files(_attachments_dir) == files_before

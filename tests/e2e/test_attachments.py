@@ -5,11 +5,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Dialog, FilePayload, Page, expect
 
 from tests.e2e.conftest import Cast, log_in
 
 pytestmark = pytest.mark.browser
+
+
+def attach(page: Page, name: str, content: bytes, mime_type: str = "text/plain") -> None:
+    """Choose a file in the panel's upload form and submit it (a plain form post)."""
+    file: FilePayload = {"name": name, "mimeType": mime_type, "buffer": content}
+    page.set_input_files("#attachments input[name=file]", files=[file])
+    with page.expect_navigation():
+        page.locator("#attachments").get_by_role("button", name="Upload").click()
 
 
 @pytest.fixture(autouse=True)
@@ -32,12 +40,7 @@ def test_upload_download_and_delete_on_a_department(page: Page, cast: Cast, tmp_
     expect(panel).to_contain_text("No attachments yet.")
 
     content = "Roadmap 路线图\n".encode()
-    page.set_input_files(
-        "#attachments input[name=file]",
-        files=[{"name": "roadmap 路线图.txt", "mimeType": "text/plain", "buffer": content}],
-    )
-    with page.expect_navigation():
-        panel.get_by_role("button", name="Upload").click()
+    attach(page, "roadmap 路线图.txt", content)
     expect(page.locator(".messages")).to_contain_text("was attached")
     link = page.locator("#attachments").get_by_role("link", name="roadmap 路线图.txt")
     expect(link).to_be_visible()
@@ -52,12 +55,7 @@ def test_upload_download_and_delete_on_a_department(page: Page, cast: Cast, tmp_
     assert saved.read_bytes() == content
 
     # An HTML file with a script is stored and served as bytes: a download, never a page.
-    page.set_input_files(
-        "#attachments input[name=file]",
-        files=[{"name": "evil.html", "mimeType": "text/html", "buffer": b"<script>alert('xss')</script>"}],
-    )
-    with page.expect_navigation():
-        page.locator("#attachments").get_by_role("button", name="Upload").click()
+    attach(page, "evil.html", b"<script>alert('xss')</script>", "text/html")
     evil = page.locator("#attachments").get_by_role("link", name="evil.html")
     with page.expect_download() as evil_download:
         evil.click()
@@ -80,11 +78,7 @@ def test_a_member_downloads_but_cannot_upload(new_page: Any, cast: Cast) -> None
     owner = new_page()
     log_in(owner, cast.owner)
     owner.goto(f"/w/{cast.workspace.slug}/departments/{cast.department.pk}/")
-    owner.set_input_files(
-        "#attachments input[name=file]", files=[{"name": "plan.txt", "mimeType": "text/plain", "buffer": b"plan"}]
-    )
-    with owner.expect_navigation():
-        owner.locator("#attachments").get_by_role("button", name="Upload").click()
+    attach(owner, "plan.txt", b"plan")
 
     member = new_page()
     log_in(member, cast.member)
