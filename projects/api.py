@@ -33,9 +33,9 @@ from projects.schemas import (
     HealthIn,
     ItemDetailOut,
     ItemIn,
-    ItemOut,
     ItemPatch,
     ItemQuery,
+    ItemRowOut,
     MemberAllocationOut,
     MilestoneIn,
     MilestoneOut,
@@ -70,6 +70,7 @@ I = W + "/items/{key}"  # noqa: E741
 ProjectKey = Annotated[str, Path(pattern=KEY_PATTERN, example="APP")]
 ItemKey = Annotated[str, Path(pattern=ITEM_KEY_PATTERN, example="APP-1")]
 QueryText = Annotated[str | None, Query(None, max_length=100, pattern=r"^[^\x00]*$")]
+API_RELATED = ("state", "owner")
 ITEM_NULLABLE = frozenset(
     {"points", "estimate_hours", "start_date", "due_date", "parent_id", "sprint_id", "milestone_id", "resolution"}
 )
@@ -93,7 +94,7 @@ def _with_health(project: Project) -> Project:
 
 def item_page(qs: Any, *, cursor: str | None, limit: int | None, order: str) -> HttpResponse:
     """A page of items, serialised from plain rows: the hot path of the backlog, skipping the
-    per-object model and schema work (the shape is ItemOut's, which a test holds it to)."""
+    per-object model and schema work (the shape is ItemRowOut's, which a test holds it to)."""
     sort_key = order.lstrip("-")
     extra = () if sort_key in queries.ITEM_COLUMNS or sort_key in ("id", "pk") else (sort_key,)
     page = paginate(queries.item_rows(qs, *extra), cursor=cursor, limit=limit, order=order)
@@ -109,13 +110,15 @@ def _json_default(value: Any) -> Any:
 
 def _item(request: ApiRequest, workspace: str, key: str) -> tuple[Any, WorkItem]:
     actor = membership_for(request.auth, workspace)
-    return actor, queries.get_item(actor, key)
+    return actor, queries.get_item(actor, key, related=API_RELATED)
 
 
-def _detail(item: WorkItem, warnings: list[str] | None = None) -> WorkItem:
-    blocks, blocked_by = queries.dependencies_of(item)
-    item.blocks, item.blocked_by = blocks, blocked_by  # type: ignore[attr-defined]
-    item.children_list = list(queries.children_of(item))  # type: ignore[attr-defined]
+def _detail(item: WorkItem, warnings: list[str] | None = None, *, new: bool = False) -> WorkItem:
+    """The item with its links for ItemDetailOut; a new item has none to read."""
+    if new:
+        item.blocks, item.blocked_by, item.children_list = [], [], []  # type: ignore[attr-defined]
+    else:
+        item.blocks, item.blocked_by, item.children_list = queries.linked_briefs(item)  # type: ignore[attr-defined]
     item.warnings = warnings or []  # type: ignore[attr-defined]
     return item
 
@@ -329,7 +332,7 @@ def delete_field(request: ApiRequest, workspace: WorkspaceSlug, field_id: PathId
 # --- Work items ----------------------------------------------------------------------------------
 
 
-@router.get(P + "/items", response={200: page_of(ItemOut), **ERRORS})
+@router.get(P + "/items", response={200: page_of(ItemRowOut), **ERRORS})
 def list_items(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -382,7 +385,7 @@ def create_item(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectK
     """The item starts in the first state of its type's workflow; the owner defaults to the caller."""
     actor, obj = _project(request, workspace, project)
     item = items.create_item(actor, obj, **payload.model_dump(exclude_none=True))
-    return Status(201, _detail(queries.get_item(actor, item.key)))
+    return Status(201, _detail(item, new=True))
 
 
 @router.post(P + "/items/bulk", response={200: BulkOut, **ERRORS})
@@ -394,7 +397,7 @@ def bulk_update(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectK
     return {"updated": len(updated)}
 
 
-@router.get(W + "/my-work", response={200: page_of(ItemOut), **ERRORS})
+@router.get(W + "/my-work", response={200: page_of(ItemRowOut), **ERRORS})
 def my_work(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
     """Open items the caller owns across projects: overdue first, then by due date, undated last."""
     actor = membership_for(request.auth, workspace)
@@ -412,7 +415,7 @@ def get_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey) -> Any
 def update_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: ItemPatch) -> Any:
     actor, item = _item(request, workspace, key)
     items.update_item(actor, item, version=payload.version, **changes(payload, nullable=ITEM_NULLABLE))
-    return _detail(queries.get_item(actor, key))
+    return _detail(queries.get_item(actor, key, related=API_RELATED))
 
 
 @router.delete(I, response={204: None, **ERRORS})
@@ -438,14 +441,14 @@ def move_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, paylo
     """The item gets a key in the other project; its history stays and the old key still finds it."""
     actor, item = _item(request, workspace, key)
     item = items.move_item_to(actor, item, project_key=payload.project, version=payload.version)
-    return _detail(queries.get_item(actor, item.key))
+    return _detail(queries.get_item(actor, item.key, related=API_RELATED))
 
 
 @router.post(I + "/dependencies", response={200: ItemDetailOut, **ERRORS})
 def add_dependency(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: DependencyIn) -> Any:
     actor, item = _item(request, workspace, key)
     items.link(actor, item, blocked_by=payload.blocked_by, blocks=payload.blocks)
-    return _detail(queries.get_item(actor, key))
+    return _detail(queries.get_item(actor, key, related=API_RELATED))
 
 
 @router.delete(I + "/dependencies/{other}", response={200: ItemDetailOut, **ERRORS})
@@ -453,7 +456,7 @@ def remove_dependency(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKe
     """Removes the link between the two items, whichever way it points."""
     actor, item = _item(request, workspace, key)
     items.unlink(actor, item, queries.get_item(actor, other))
-    return _detail(queries.get_item(actor, key))
+    return _detail(queries.get_item(actor, key, related=API_RELATED))
 
 
 @router.get(I + "/time", response={200: page_of(TimeOut), **ERRORS})

@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 
 from core.errors import ValidationFailed
 from projects.access import Level, require_level
-from projects.models import Category, Dependency, Milestone, ProjectMember, ProjectRole, State, Workflow, WorkItem
+from projects.models import (
+    Category,
+    Dependency,
+    Milestone,
+    Priority,
+    ProjectMember,
+    ProjectRole,
+    State,
+    Workflow,
+    WorkItem,
+)
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -66,30 +76,50 @@ class Board:
     columns: list[Column]
 
 
-def _card(item: WorkItem) -> Card:
+CARD_COLUMNS = (
+    "id",
+    "number",
+    "project__key",
+    "title",
+    "type",
+    "owner_id",
+    "owner__display_name",
+    "owner__username",
+    "priority",
+    "points",
+    "state_id",
+    "state__name",
+    "category",
+    "version",
+)
+PRIORITY_LABELS = dict(Priority.choices)
+
+
+def _card(row: dict[str, Any]) -> Card:
     return Card(
-        id=item.pk,
-        key=f"{item.project.key}-{item.number}",
-        title=item.title,
-        type=item.type,
-        owner_id=item.owner_id,
-        owner=str(item.owner),
-        priority=item.priority,
-        priority_label=str(item.get_priority_display()),  # type: ignore[attr-defined]
-        points=item.points,
-        state_id=item.state_id,
-        state=item.state.name,
-        category=item.category,
-        version=item.version,
+        id=row["id"],
+        key=f"{row['project__key']}-{row['number']}",
+        title=row["title"],
+        type=row["type"],
+        owner_id=row["owner_id"],
+        owner=row["owner__display_name"] or row["owner__username"],
+        priority=row["priority"],
+        priority_label=str(PRIORITY_LABELS.get(row["priority"], row["priority"])),
+        points=row["points"],
+        state_id=row["state_id"],
+        state=row["state__name"],
+        category=row["category"],
+        version=row["version"],
     )
 
 
-def _top_cards(qs: Any, partition: str, per_column: int) -> list[WorkItem]:
-    """The first `per_column` items of each `partition` value by priority then id, in one query."""
+def _top_cards(qs: Any, partition: str, per_column: int) -> list[Card]:
+    """The first `per_column` items of each `partition` value by priority then id, in one query,
+    as plain rows (a board shows hundreds of cards: no model objects)."""
     ranked = qs.annotate(
         row=Window(RowNumber(), partition_by=[F(partition)], order_by=[F("priority_rank").asc(), F("id").asc()])
     )
-    return list(ranked.filter(row__lte=per_column).select_related("project", "owner", "state").order_by("row"))
+    return [_card(r) for r in ranked.filter(row__lte=per_column).order_by("row").values(*CARD_COLUMNS)]
 
 
 def board_for(
@@ -124,8 +154,8 @@ def board_for(
             s.pk: Column(id=s.pk, name=s.name, count=counts.get(s.pk, 0), wip_limit=s.wip_limit, category=s.category)
             for s in states
         }
-        for item in _top_cards(items, "state_id", per_column):
-            columns[item.state_id].cards.append(_card(item))
+        for card in _top_cards(items, "state_id", per_column):
+            columns[card.state_id].cards.append(card)
         return Board(by, workflow_id, workflows, sprint_id, list(columns.values()))
     items = items.exclude(category=Category.DONE)
     counts = dict(items.order_by().values_list("owner_id").annotate(n=Count("id")))
@@ -137,8 +167,8 @@ def board_for(
         .order_by("user__display_name")
     }
     cards = _top_cards(items, "owner_id", per_column)
-    for item in cards:
-        people.setdefault(item.owner_id, str(item.owner))
+    for card in cards:
+        people.setdefault(card.owner_id, card.owner)
     owners = sorted(people.items(), key=lambda p: p[1].casefold())
     columns = {uid: Column(id=uid, name=name, count=counts.get(uid, 0)) for uid, name in owners}
     # An owner with items beyond the cards shown, who is not a project member: name read with the rest.
@@ -148,8 +178,8 @@ def board_for(
 
         for user in User.objects.filter(pk__in=missing):
             columns[user.pk] = Column(id=user.pk, name=str(user), count=counts[user.pk])
-    for item in cards:
-        columns[item.owner_id].cards.append(_card(item))
+    for card in cards:
+        columns[card.owner_id].cards.append(card)
     return Board(by, None, workflows, sprint_id, list(columns.values()))
 
 

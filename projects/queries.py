@@ -170,19 +170,20 @@ def items_of(project: Project) -> models.QuerySet[WorkItem]:
     return WorkItem.objects.filter(project=project).select_related(*ITEM_RELATED)
 
 
-def get_item(actor: "Membership", key: str) -> WorkItem:
-    """The item with this key, or the item that moved away from it; `project.access` is set."""
+def get_item(actor: "Membership", key: str, *, related: tuple[str, ...] = ITEM_RELATED) -> WorkItem:
+    """The item with this key, or the item that moved away from it; `project.access` is set.
+    `related` names what to join (the API needs only the state and the owner)."""
     match = ITEM_KEY.match(key)
     if not match:
         raise NotFound()
     project = get_project(actor, match.group(1))
     number = int(match.group(2))
-    item = items_of(project).filter(number=number).first()
+    item = WorkItem.objects.filter(project=project, number=number).select_related(*related).first()
     if item is None:
         redirect = ItemRedirect.objects.filter(project=project, number=number).values("item_id").first()
         if redirect is None:
             raise NotFound()
-        item = WorkItem.objects.select_related(*ITEM_RELATED).filter(pk=redirect["item_id"]).first()
+        item = WorkItem.objects.select_related(*related).filter(pk=redirect["item_id"]).first()
         if item is None:
             raise NotFound()
         project = get_project_by_id(actor, item.project_id)
@@ -206,6 +207,35 @@ def dependencies_of(item: WorkItem) -> tuple[list[WorkItem], list[WorkItem]]:
     blocks = [d.blocked for d in links if d.blocker_id == item.pk and d.blocked.deleted_at is None]
     blocked_by = [d.blocker for d in links if d.blocked_id == item.pk and d.blocker.deleted_at is None]
     return blocks, blocked_by
+
+
+def _brief(prefix: str) -> list[str]:
+    return [f"{prefix}id", f"{prefix}number", f"{prefix}project__key", f"{prefix}title", f"{prefix}category"]
+
+
+def _brief_of(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {
+        "id": row[f"{prefix}id"],
+        "key": f"{row[prefix + 'project__key']}-{row[prefix + 'number']}",
+        "title": row[f"{prefix}title"],
+        "category": row[f"{prefix}category"],
+    }
+
+
+def linked_briefs(item: WorkItem) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(blocks, blocked by, children) of an item as {id, key, title, category}, alive only: the
+    item page of the API in two light queries."""
+    links = Dependency.objects.filter(Q(blocker=item) | Q(blocked=item)).filter(
+        blocker__deleted_at__isnull=True, blocked__deleted_at__isnull=True
+    )
+    blocks, blocked_by = [], []
+    for row in links.values("blocker_id", *_brief("blocked__"), *_brief("blocker__")).order_by("id"):
+        if row["blocker_id"] == item.pk:
+            blocks.append(_brief_of(row, "blocked__"))
+        else:
+            blocked_by.append(_brief_of(row, "blocker__"))
+    children = [_brief_of(r, "") for r in WorkItem.objects.filter(parent=item).order_by("number").values(*_brief(""))]
+    return blocks, blocked_by, children
 
 
 def children_of(item: WorkItem) -> models.QuerySet[WorkItem]:
@@ -262,33 +292,27 @@ ITEM_COLUMNS = (
     "priority",
     "points",
     "estimate_hours",
-    "logged_hours",
     "start_date",
     "due_date",
     "parent_id",
     "sprint_id",
     "milestone_id",
     "tags",
-    "custom",
-    "resolution",
-    "done_at",
     "version",
-    "created_at",
     "updated_at",
 )
 
 
 def item_rows(qs: models.QuerySet[WorkItem], *extra: str) -> models.QuerySet:
-    """`qs` as dicts with the columns of an item in a list (and the sort keys in `extra`)."""
+    """`qs` as dicts with the columns of a list row (and the sort keys in `extra`)."""
     return qs.values(*ITEM_COLUMNS, *extra)
 
 
 def item_row_json(row: dict[str, Any]) -> dict[str, Any]:
-    """The API form of one row of item_rows (the shape of projects.schemas.ItemOut)."""
+    """The API form of one row of item_rows (the shape of projects.schemas.ItemRowOut)."""
     return {
         "id": row["id"],
         "key": f"{row['project__key']}-{row['number']}",
-        "project": row["project__key"],
         "type": row["type"],
         "title": row["title"],
         "state": {"id": row["state_id"], "name": row["state__name"], "category": row["state__category"]},
@@ -300,17 +324,12 @@ def item_row_json(row: dict[str, Any]) -> dict[str, Any]:
         "priority": row["priority"],
         "points": row["points"],
         "estimate_hours": row["estimate_hours"],
-        "logged_hours": row["logged_hours"],
         "start_date": row["start_date"],
         "due_date": row["due_date"],
         "parent_id": row["parent_id"],
         "sprint_id": row["sprint_id"],
         "milestone_id": row["milestone_id"],
         "tags": row["tags"],
-        "custom": row["custom"],
-        "resolution": row["resolution"],
-        "done_at": row["done_at"],
         "version": row["version"],
-        "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }

@@ -272,6 +272,28 @@ class ItemOut(Schema):
         return obj.project.key
 
 
+class ItemRowOut(Schema):
+    """An item in a list: what a backlog row shows (the item itself has the rest)."""
+
+    id: int
+    key: str
+    type: str
+    title: str
+    state: StateBrief
+    owner: UserBrief
+    priority: str
+    points: Decimal | None
+    estimate_hours: Decimal | None
+    start_date: datetime.date | None
+    due_date: datetime.date | None
+    parent_id: int | None
+    sprint_id: int | None
+    milestone_id: int | None
+    tags: list[str]
+    version: int
+    updated_at: datetime.datetime
+
+
 class ItemBrief(Schema):
     id: int
     key: str
