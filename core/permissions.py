@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import PermissionDenied
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", _("Owner")
+    OWNER = "owner", pgettext_lazy("workspace role", "Owner")
     ADMIN = "admin", _("Admin")
     MEMBER = "member", _("Member")
     GUEST = "guest", _("Guest")

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.models import Health
 
@@ -26,7 +27,8 @@ def compute(m: Metrics, today: datetime.date) -> tuple[str, list[str]]:
         reasons.append(_("The target date has passed with work still open."))
     if m.late_milestone_count:
         score += 2 if m.late_milestone_count > 1 else 1
-        reasons.append(_("%(n)s milestones are late.") % {"n": m.late_milestone_count})
+        n = m.late_milestone_count
+        reasons.append(ngettext("%(n)s milestone is late.", "%(n)s milestones are late.", n) % {"n": n})
     if m.open_count and m.overdue_count:
         share = m.overdue_count / m.open_count
         if share >= 0.25:
@@ -34,12 +36,19 @@ def compute(m: Metrics, today: datetime.date) -> tuple[str, list[str]]:
         elif share >= 0.10:
             score += 1
         if share >= 0.10:
+            counts = {"n": m.overdue_count, "total": m.open_count}
             reasons.append(
-                _("%(n)s of %(total)s open items are overdue.") % {"n": m.overdue_count, "total": m.open_count}
+                ngettext(
+                    "%(n)s of %(total)s open items is overdue.",
+                    "%(n)s of %(total)s open items are overdue.",
+                    m.overdue_count,
+                )
+                % counts
             )
     if m.blocked_count:
         score += 1
-        reasons.append(_("%(n)s open items are blocked.") % {"n": m.blocked_count})
+        n = m.blocked_count
+        reasons.append(ngettext("%(n)s open item is blocked.", "%(n)s open items are blocked.", n) % {"n": n})
     if score >= 2:
         return Health.OFF_TRACK, reasons
     if score == 1:

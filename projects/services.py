@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.activity import diff, record, snapshot
 from core.errors import ValidationFailed
@@ -440,7 +441,14 @@ def remove_state(actor: "Membership", state: State, *, move_to_id: int | None) -
             raise ValidationFailed({"move_to": _("Choose another state of the same workflow.")})
     if count and target is None:
         raise ValidationFailed(
-            {"move_to": _("%(count)s items are in this state: choose where they go.") % {"count": count}}
+            {
+                "move_to": ngettext(
+                    "%(count)s item is in this state: choose where it goes.",
+                    "%(count)s items are in this state: choose where they go.",
+                    count,
+                )
+                % {"count": count}
+            }
         )
     with transaction.atomic():
         if target is not None and count:

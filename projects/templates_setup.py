@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from projects.models import Category, ItemType, Template
 
@@ -21,7 +22,7 @@ def workflows_for(template: str) -> list[dict[str, Any]]:
         "name": _("Bug"),
         "item_types": [ItemType.BUG.value],
         "states": [
-            (_("Open"), todo, None, []),
+            (pgettext("bug state", "Open"), todo, None, []),
             (_("Confirmed"), todo, None, []),
             (_("Fixing"), doing, None, []),
             (_("Verifying"), doing, None, []),

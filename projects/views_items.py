@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import NotFound, ValidationFailed
@@ -173,7 +174,8 @@ def item_bulk(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
         for line in _errors(error):
             messages.error(request, line)
         return redirect(back)
-    messages.success(request, _("%(n)s items were updated.") % {"n": len(changed)})
+    n = len(changed)
+    messages.success(request, ngettext("%(n)s item was updated.", "%(n)s items were updated.", n) % {"n": n})
     return redirect(back)
 
 

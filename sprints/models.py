@@ -4,6 +4,7 @@ retrospective board."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import SoftDeleteModel, VersionedModel
 
@@ -59,7 +60,7 @@ class SprintCapacity(models.Model):
 class RetroColumn(models.TextChoices):
     WENT_WELL = "went_well", _("Went well")
     TO_IMPROVE = "to_improve", _("To improve")
-    ACTION = "action", _("Actions")
+    ACTION = "action", pgettext_lazy("retrospective column", "Actions")
 
 
 class RetroNote(VersionedModel, SoftDeleteModel):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
@@ -181,10 +182,11 @@ def close(request: HttpRequest, workspace: str, sprint_id: int) -> HttpResponse:
         with form.service_errors():
             sprint, target, keys = services.close_sprint(actor, sprint, **form.cleaned_data)
             if keys and target is not None:
-                message = _("The sprint was closed; %(count)s unfinished items moved to “%(target)s”.") % {
-                    "count": len(keys),
-                    "target": target.name,
-                }
+                message = ngettext(
+                    "The sprint was closed; %(count)s unfinished item moved to “%(target)s”.",
+                    "The sprint was closed; %(count)s unfinished items moved to “%(target)s”.",
+                    len(keys),
+                ) % {"count": len(keys), "target": target.name}
             else:
                 message = _("The sprint was closed.")
             messages.success(request, message)

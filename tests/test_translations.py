@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["accounts", "core", "cadence", "locale", "manage.py"]
+# Every app of the project (a folder with an apps.py), the project package and the catalogue.
+APPS = sorted(p.name for p in ROOT.iterdir() if (p / "apps.py").is_file())
+SOURCES = [*APPS, "cadence", "locale", "manage.py"]
 
 
 def entries(po: Path) -> list[tuple[str, str, bool]]:
