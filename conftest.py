@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.utils import translation
 from django.test import Client, TestCase
 
 from accounts import services as accounts
@@ -29,6 +30,14 @@ ROLES = ("anon", "outsider", "outsider_owner", "removed", "guest", "member", "ad
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Any:
+    """Services called by a test (not by a request) run in English, so that what they name from
+    the catalogue (a template's workflow states) is the same whatever the catalogue holds."""
+    with translation.override("en"):
+        yield
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""One full benchmark run: a fresh database, generate.py, gunicorn, load.py for each operation.
+"""One full benchmark run: a fresh database, generate.py, the server, load.py for each operation.
 
     .venv/bin/python bench/run.py --rows 10000 [--users 5000] [--db sqlite|postgres] [--worker-class sync|gthread]
     .venv/bin/python bench/run.py --items 1000000 [--db sqlite|postgres] [--reuse]
@@ -173,12 +173,17 @@ def snapshot_of(args: argparse.Namespace) -> Path:
 
 @contextlib.contextmanager
 def server(args: argparse.Namespace, env: dict[str, str], token: str, log: Path) -> Iterator[tuple[str, int]]:
-    """gunicorn on a free loopback port; yields its URL and pid once it answers an authenticated request."""
+    """The server on a free loopback port; yields its URL and pid once it answers an authenticated request."""
     port = free_port()
-    command = [Path(sys.executable).parent / "gunicorn", "cadence.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(args.workers), "--worker-class", args.worker_class, "--timeout", "60"]
-    if args.worker_class == "gthread":
-        command += ["--threads", str(args.threads)]
+    if args.server == "granian":
+        command = [Path(sys.executable).parent / "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--workers", str(args.workers), "--blocking-threads", "1"]
+        command += ["--no-ws", "cadence.wsgi:application"]
+    else:
+        command = [Path(sys.executable).parent / "gunicorn", "cadence.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+        command += ["--workers", str(args.workers), "--worker-class", args.worker_class, "--timeout", "60"]
+        if args.worker_class == "gthread":
+            command += ["--threads", str(args.threads)]
     url = f"http://127.0.0.1:{port}"
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -186,14 +191,14 @@ def server(args: argparse.Namespace, env: dict[str, str], token: str, log: Path)
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                sys.exit(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+                sys.exit(f"the server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
             try:
                 if httpx.get(f"{url}/api/v1/me", headers={"Authorization": f"Bearer {token}"}).is_success:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                sys.exit(f"gunicorn did not answer within 60 s:\n{log.read_text()[-3000:]}")
+                sys.exit(f"the server did not answer within 60 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
         yield url, proc.pid
     finally:
@@ -215,7 +220,9 @@ def main() -> None:
     parser.add_argument("--workspaces", type=int, default=1)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
-    parser.add_argument("--workers", type=int, default=2 * CORES + 1)
+    # granian, one process per core, is what `cadence serve` runs; gunicorn is kept for comparison.
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument("--workers", type=int, default=CORES)
     parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
     parser.add_argument(
         "--ops", help=f"from {', '.join(OPS)} (default: the organisation's, or the items' with --items)"
@@ -258,7 +265,7 @@ def main() -> None:
             token = token_file.read_text().strip()
             db_pids = [int(db_pid_file.read_text().split()[0])] if db_pid_file else []
             before = cpu_seconds(db_pids)
-            with server(args, env, token, tmp / "gunicorn.log") as (url, pid):
+            with server(args, env, token, tmp / "server.log") as (url, pid):
                 load = [sys.executable, ROOT / "bench" / "load.py", "--url", url, "--token-file", str(token_file)]
                 load += [arg for p in [pid, *db_pids] for arg in ("--pid", str(p))]
                 load += ["--ops", args.ops, "--concurrency", str(args.concurrency)]
@@ -269,12 +276,16 @@ def main() -> None:
             results = json.loads((tmp / "load.json").read_text())["results"]
             busy, ours = (b - a for a, b in zip(before, cpu_seconds(db_pids), strict=True))
 
-        threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
+        if args.server == "granian":
+            served = f"granian {args.workers} workers"
+        else:
+            threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
+            served = f"gunicorn {args.workers} {args.worker_class} workers{threads}"
         items = f"{args.items:,} work items, " if args.items else ""
         print(
             f"\n{args.db}, {items}{args.rows:,} activity rows, {args.users:,} users;"
             f" generated in {generation:.1f} s{' (once, reused)' if snapshot else ''};"
-            f" gunicorn {args.workers} {args.worker_class} workers{threads}; {args.concurrency} connections,"
+            f" {served}; {args.concurrency} connections,"
             f" {args.duration:g} s per operation; server, database and client used {ours:.0f} CPU s,"
             f" other processes {busy - ours:.0f} CPU s (of {CORES} cores; others skew the figures)\n"
             + format_table(results)

@@ -149,7 +149,7 @@ def test_project_page_shows_everything_and_links_to_the_work(world: Any, web: Pr
     assert response.status_code == 200
     page = text(response)
     assert "Ship it" in page
-    assert "At risk" in page and "1 open items are blocked." in page
+    assert "At risk" in page and "1 open item is blocked." in page
     assert "Beta" in page and "2030-01-01" in page
     assert "Carol" in page and "Viewer" in page
     for name in ("board", "timeline", "calendar", "items"):

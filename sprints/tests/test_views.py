@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts.models import User
 from core.models import Activity
 from projects import items
 from projects.models import WorkItem
@@ -16,6 +17,8 @@ from sprints.models import RetroColumn, RetroNote, Sprint, SprintCapacity, Sprin
 
 
 def client_for(world: Any, role: str) -> Client:
+    """Signed in, in English (the cast's default language is Chinese): the tests read the messages."""
+    User.objects.filter(pk=world.users[role].pk).update(language="en")
     client = Client()
     client.force_login(world.users[role])
     return client
