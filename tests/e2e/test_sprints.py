@@ -79,7 +79,7 @@ def test_plan_over_capacity_watch_the_burndown_and_close_with_carry_over(page: P
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_role("button", name="Close sprint").click()
-    expect(page.locator(".messages")).to_contain_text("1 unfinished items moved to “Sprint 2”")
+    expect(page.locator(".messages")).to_contain_text("1 unfinished item moved to “Sprint 2”")
     expect(page.locator("#sprint-status")).to_have_text("Closed")
     expect(page.locator("#open-items")).to_contain_text("carried over")
     assert Sprint.objects.get(pk=sprint.pk).status == SprintStatus.CLOSED
