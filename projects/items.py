@@ -115,7 +115,7 @@ def _decimal(field: str, value: Any, high: int) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         raise _error(field, _("Enter a number.")) from None
-    if not Decimal(0) <= number <= high:
+    if not number.is_finite() or not Decimal(0) <= number <= high:
         raise _error(field, _("Must be between 0 and %(max)s.") % {"max": high})
     return number.quantize(Decimal("0.1"))
 
@@ -125,6 +125,10 @@ def _tags(tags: list[str]) -> list[str]:
     if len(cleaned) > MAX_TAGS or any(len(t) > 40 for t in cleaned):
         raise _error("tags", _("Up to %(n)s tags of up to 40 characters.") % {"n": MAX_TAGS})
     return cleaned
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**53
 
 
 def _custom(actor: "Membership", project: Project, values: dict[str, Any]) -> dict[str, Any]:
@@ -152,14 +156,14 @@ def _custom(actor: "Membership", project: Project, values: dict[str, Any]) -> di
             except ValueError:
                 raise _error(name, _("Enter a date as YYYY-MM-DD.")) from None
         elif kind == FieldKind.SELECT:
-            if value not in option_ids:
+            if not _is_id(value) or value not in option_ids:
                 raise _error(name, _("Choose one of this field's options."))
         elif kind == FieldKind.MULTI_SELECT:
-            if not isinstance(value, list) or any(v not in option_ids for v in value):
+            if not isinstance(value, list) or any(not _is_id(v) or v not in option_ids for v in value):
                 raise _error(name, _("Choose among this field's options."))
             value = sorted(set(value))
         elif kind == FieldKind.USER:
-            if isinstance(value, bool) or not isinstance(value, int):
+            if not _is_id(value):
                 raise _error(name, _("Choose a member of this workspace."))
             workspace_user(actor, value, name)
         cleaned[str(field.pk)] = value

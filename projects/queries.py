@@ -246,17 +246,16 @@ def time_logs_of(item: WorkItem) -> models.QuerySet[TimeLog]:
     return TimeLog.objects.filter(item=item).select_related("user")
 
 
-def my_work(actor: "Membership", *, today: datetime.date | None = None) -> models.QuerySet[WorkItem]:
-    """Open items the actor owns across visible projects, overdue first, then by due date."""
+def my_work(actor: "Membership") -> models.QuerySet[WorkItem]:
+    """Open items the actor owns across the projects they may see (callers order them: overdue
+    first, then by due date)."""
     require(actor, "project.view")
-    today = today or timezone.localdate()
-    qs = (
+    return (
         WorkItem.objects.filter(workspace_id=actor.workspace_id, owner_id=actor.user_id)
         .exclude(category=Category.DONE)
         .filter(visible_project_filter(actor, "project__"))
         .select_related("project", "state", "owner")
     )
-    return qs
 
 
 def saved_views_of(actor: "Membership", project: Project) -> models.QuerySet[SavedView]:

@@ -4,7 +4,7 @@ transaction and records the activity."""
 
 import datetime
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -202,10 +202,13 @@ def delete_project(actor: "Membership", project: Project) -> None:
 
 
 def _check_hours(value: Any, field: str = "weekly_hours") -> Decimal:
-    value = Decimal(str(value))
-    if not Decimal(0) <= value <= Decimal(168):
+    try:
+        hours = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationFailed({field: _("Enter a number.")}) from None
+    if not hours.is_finite() or not Decimal(0) <= hours <= Decimal(168):
         raise ValidationFailed({field: _("Must be between 0 and 168 hours.")})
-    return value
+    return hours.quantize(Decimal("0.1"))
 
 
 def add_project_member(

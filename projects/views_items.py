@@ -594,7 +594,7 @@ def my_work(request: HttpRequest, workspace: str) -> HttpResponse:
     actor = actor_for(request, workspace)
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=SOON_DAYS)
-    qs = queries.my_work(actor, today=today)
+    qs = queries.my_work(actor)
     overdue_q, soon_q = Q(due_date__lt=today), Q(due_date__gte=today, due_date__lte=soon)
     counts = qs.aggregate(
         overdue=Count("id", filter=overdue_q),

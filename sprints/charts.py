@@ -133,3 +133,47 @@ def line_chart(labels: Sequence[str], lines: Mapping[str, Sequence[Number | None
         "y_ticks": ticks,
         "x_ticks": x_ticks,
     }
+
+
+def bar_chart(
+    labels: Sequence[str], bars: Mapping[str, Sequence[Number | Decimal | None]], box: Box = Box()
+) -> dict[str, Any]:
+    """Coordinates for an SVG grouped bar chart: per label, one bar per named series side by side
+    (a missing value draws no bar), y ticks from zero."""
+    known = [float(v) for values in bars.values() for v in values if v is not None]
+    step = _nice_step(max(known, default=0) or 1)
+    top_value = step * max(1, -(-max(known, default=0) // step))
+    plot_w = box.width - box.left - box.right
+    plot_h = box.height - box.top - box.bottom
+    slot = plot_w / max(len(labels), 1)
+    width = slot * 0.8 / max(len(bars), 1)
+
+    def y(value: float) -> float:
+        return round(box.top + plot_h - plot_h * value / top_value, 1)
+
+    drawn = []
+    for series_index, (name, values) in enumerate(bars.items()):
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            top = y(float(value))
+            x = box.left + slot * i + slot * 0.1 + width * series_index
+            drawn.append(
+                {"name": name, "x": round(x, 1), "y": top, "width": round(width, 1), "height": round(y(0) - top, 1)}
+            )
+    ticks = []
+    value = 0.0
+    while value <= top_value + 1e-9:
+        ticks.append({"y": y(value), "label": f"{value:g}"})
+        value += step
+    x_ticks = [{"x": round(box.left + slot * (i + 0.5), 1), "label": label} for i, label in enumerate(labels)]
+    return {
+        "width": box.width,
+        "height": box.height,
+        "left": box.left,
+        "right": box.width - box.right,
+        "bottom": box.height - box.bottom,
+        "bars": drawn,
+        "y_ticks": ticks,
+        "x_ticks": x_ticks,
+    }

@@ -54,12 +54,19 @@ def sprint_list(request: HttpRequest, workspace: str, project: str) -> HttpRespo
             return _to_sprint(sprint)
     page = page_from(request, queries.sprints_of(actor, project_obj), order="-start_date")
     velocity = queries.velocity(actor, project_obj)
+    closed = velocity["sprints"]
+    velocity_chart = charts.bar_chart(
+        [s.name for s in closed],
+        {"committed": [s.committed_points for s in closed], "completed": [s.completed_points for s in closed]},
+    )
     context = {
         "project": project_obj,
         "project_url": _url_or_none("projects:project", workspace, project_obj.key),
         "sprints": page.items,
         "page": page,
         "velocity": velocity,
+        "velocity_chart": velocity_chart,
+        "velocity_legend": [("committed", _("Committed points")), ("completed", _("Completed points"))],
         "form": form if _can_work(project_obj) else None,
     }
     return render_page(request, "sprints/list.html", context, status=form.status)

@@ -172,3 +172,13 @@ def test_export_applies_the_filters_and_quotes_formulas(world: Any) -> None:
     assert xlsx.content[:2] == b"PK"
     assert client.get(f"{API}/projects/WEB/items/export?format=pdf").status_code == 422
     assert client.get(f"{API}/projects/WEB/items/export?sort=evil").status_code == 422
+
+
+def test_the_fast_board_has_the_shape_of_the_board_schema(world: Any) -> None:
+    from projects.schemas import BoardOut
+
+    items.update_item(world.members["owner"], world.extra["item"], version=1, points=2)
+    sent = world.client("owner").get(f"{API}/projects/WEB/board").json()
+    assert BoardOut.model_validate(sent).model_dump(mode="json") == sent
+    card = sent["columns"][0]["cards"][0]
+    assert card["key"] == "WEB-1" and card["points"] == "2.0"

@@ -120,6 +120,10 @@ def test_nested_ids_must_belong_to_the_same_project_and_workspace(world: Any) ->
     with pytest.raises(ValidationFailed) as e:
         items.create_item(owner, project, title="x", custom={str(field.pk): 99})
     assert f"custom.{field.pk}" in e.value.errors
+    for odd in ({}, [1], "1", True, 2**60):  # never a server error, always the field named
+        with pytest.raises(ValidationFailed) as e:
+            items.create_item(owner, project, title="x", custom={str(field.pk): odd})
+        assert f"custom.{field.pk}" in e.value.errors
     item = items.create_item(owner, project, title="ok", custom={str(field.pk): 2})
     assert item.custom == {str(field.pk): 2}
     assert WorkItem.objects.filter(title="x").count() == 0

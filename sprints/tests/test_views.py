@@ -219,3 +219,12 @@ def test_list_page_queries_do_not_grow(world: Any, django_assert_max_num_queries
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) <= len(small.captured_queries)
+
+
+def test_velocity_is_drawn_with_a_table_behind_it(world: Any) -> None:
+    owner = world.members["owner"]
+    sprint = queries.get_sprint(owner, world.extra["sprint"].pk)
+    services.close_sprint(owner, sprint)
+    html = client_for(world, "member").get("/w/acme/projects/MOB/sprints/").content.decode()
+    assert "<svg" in html and 'class="bar-committed"' in html
+    assert "Committed points" in html and "<table" in html
