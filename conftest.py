@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.utils import translation
 from django.test import Client, TestCase
+from django.utils import translation
 
 from accounts import services as accounts
 from accounts.models import ApiToken, Department, Invitation, Membership, Team, User, Workspace

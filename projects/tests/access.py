@@ -215,7 +215,7 @@ CASES = [
         body=lambda w, r: {"state_id": state(w, "In progress").pk},
         foreign=foreign_item,
         foreign_body=lambda w: {
-            "state_id": State.objects.filter(workflow__project=w.extra["other_project"]).first().pk
+            "state_id": State.objects.filter(workflow__project=w.extra["other_project"]).values_list("pk", flat=True)[0]
         },
     ),
     Case(
