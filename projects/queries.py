@@ -117,12 +117,18 @@ def milestones_of(project: Project) -> models.QuerySet[Milestone]:
     return Milestone.objects.filter(project=project)
 
 
-def get_milestone(actor: "Membership", milestone_id: int) -> Milestone:
-    milestone = Milestone.objects.filter(workspace_id=actor.workspace_id, pk=milestone_id).first()
-    if milestone is None:
+def _in_visible_project(actor: "Membership", qs: models.QuerySet, pk: int) -> Any:
+    """The row `pk` of `qs` in the actor's workspace, with its project loaded (and `access` set);
+    NotFound if either is out of reach."""
+    obj = qs.filter(workspace_id=actor.workspace_id, pk=pk).first()
+    if obj is None:
         raise NotFound()
-    milestone.project = get_project_by_id(actor, milestone.project_id)
-    return milestone
+    obj.project = get_project_by_id(actor, obj.project_id)
+    return obj
+
+
+def get_milestone(actor: "Membership", milestone_id: int) -> Milestone:
+    return _in_visible_project(actor, Milestone.objects.all(), milestone_id)
 
 
 def workflows_of(project: Project) -> models.QuerySet[Workflow]:
@@ -130,11 +136,7 @@ def workflows_of(project: Project) -> models.QuerySet[Workflow]:
 
 
 def get_workflow(actor: "Membership", workflow_id: int) -> Workflow:
-    workflow = Workflow.objects.filter(workspace_id=actor.workspace_id, pk=workflow_id).first()
-    if workflow is None:
-        raise NotFound()
-    workflow.project = get_project_by_id(actor, workflow.project_id)
-    return workflow
+    return _in_visible_project(actor, Workflow.objects.all(), workflow_id)
 
 
 def get_state(actor: "Membership", state_id: int) -> State:
@@ -154,11 +156,7 @@ def fields_of(project: Project) -> models.QuerySet[CustomField]:
 
 
 def get_field(actor: "Membership", field_id: int) -> CustomField:
-    field = CustomField.objects.filter(workspace_id=actor.workspace_id, pk=field_id).first()
-    if field is None:
-        raise NotFound()
-    field.project = get_project_by_id(actor, field.project_id)
-    return field
+    return _in_visible_project(actor, CustomField.objects.all(), field_id)
 
 
 # --- Work items ---------------------------------------------------------------------------------
@@ -192,11 +190,7 @@ def get_item(actor: "Membership", key: str, *, related: tuple[str, ...] = ITEM_R
 
 
 def get_item_by_id(actor: "Membership", item_id: int) -> WorkItem:
-    item = WorkItem.objects.filter(workspace_id=actor.workspace_id, pk=item_id).select_related(*ITEM_RELATED).first()
-    if item is None:
-        raise NotFound()
-    item.project = get_project_by_id(actor, item.project_id)
-    return item
+    return _in_visible_project(actor, WorkItem.objects.select_related(*ITEM_RELATED), item_id)
 
 
 def dependencies_of(item: WorkItem) -> tuple[list[WorkItem], list[WorkItem]]:
@@ -263,15 +257,9 @@ def saved_views_of(actor: "Membership", project: Project) -> models.QuerySet[Sav
 
 
 def get_saved_view(actor: "Membership", view_id: int) -> SavedView:
-    view = (
-        SavedView.objects.filter(workspace_id=actor.workspace_id, pk=view_id)
-        .filter(Q(shared=True) | Q(owner_id=actor.user_id))
-        .first()
-    )
-    if view is None:
-        raise NotFound()
-    view.project = get_project_by_id(actor, view.project_id)
-    return view
+    """A shared view, or one of the actor's own."""
+    mine_or_shared = SavedView.objects.filter(Q(shared=True) | Q(owner_id=actor.user_id))
+    return _in_visible_project(actor, mine_or_shared, view_id)
 
 
 # --- Lists as plain rows: a 100-item page is read and serialised without building models -----------
