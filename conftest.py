@@ -33,6 +33,13 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def attachments_dir(settings: Any, tmp_path: Any) -> Any:
+    """Each test's files in its own directory, never in var/."""
+    settings.ATTACHMENTS_DIR = tmp_path / "attachments"
+    return settings.ATTACHMENTS_DIR
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests() -> Any:
     """Services called by a test (not by a request) run in English, so that what they name from
     the catalogue (a template's workflow states) is the same whatever the catalogue holds."""

@@ -172,10 +172,22 @@ def purge_trash(*, now: datetime.datetime | None = None) -> int:
             if target is not None:
                 record(None, "purged", target, workspace_id=item.workspace_id)
                 target.delete()
-                if isinstance(target, Attachment):
+                # The object's files go with it (or the file itself, for an attachment).
+                files = (
+                    [target]
+                    if isinstance(target, Attachment)
+                    else list(
+                        Attachment.all_objects.filter(
+                            workspace_id=item.workspace_id, target_type=item.target_type, target_id=item.target_id
+                        )
+                    )
+                )
+                for attachment in files:
+                    if attachment is not target:
+                        attachment.delete()
                     from core.attachments import remove_file
 
-                    transaction.on_commit(functools.partial(remove_file, target.stored_name))
+                    transaction.on_commit(functools.partial(remove_file, attachment.stored_name))
             item.delete()
             purged += 1
     return purged

@@ -22,13 +22,6 @@ from core.tests.world import ATTACHMENT_BYTES
 A = "/api/v1/workspaces/acme"
 
 
-@pytest.fixture(autouse=True)
-def _attachments_dir(settings: Any, tmp_path: Path) -> Path:
-    """Each test its own directory (the cast's files are written again into it)."""
-    settings.ATTACHMENTS_DIR = tmp_path / "attachments"
-    return settings.ATTACHMENTS_DIR
-
-
 def upload_url(world: Any, obj: Any = None, target_type: str = "department") -> str:
     target = obj if obj is not None else world.department
     return f"{A}/objects/{target_type}/{target.pk}/attachments"
@@ -47,7 +40,7 @@ def web_client(world: Any, role: str) -> Client:
 # --- Upload, list, download, delete, restore (API) ----------------------------------------------
 
 
-def test_upload_list_download_delete_and_restore(world: Any, _attachments_dir: Path) -> None:
+def test_upload_list_download_delete_and_restore(world: Any, attachments_dir: Path) -> None:
     admin = world.client("admin")
     content = "Plan für Q3 — 计划\n".encode()
     response = admin.post(upload_url(world), {"file": SimpleUploadedFile("../../etc/计划 Q3.txt", content)})
@@ -60,8 +53,8 @@ def test_upload_list_download_delete_and_restore(world: Any, _attachments_dir: P
 
     row = Attachment.objects.get(pk=created["id"])
     assert re.fullmatch(r"[A-Za-z0-9_\-]{32}", row.stored_name)
-    assert (_attachments_dir / row.stored_name).read_bytes() == content
-    assert "计划" not in " ".join(p.name for p in stored_files(_attachments_dir))
+    assert (attachments_dir / row.stored_name).read_bytes() == content
+    assert "计划" not in " ".join(p.name for p in stored_files(attachments_dir))
     assert Activity.objects.filter(verb="attached", target_type="department", target_id=world.department.pk).exists()
 
     # Anyone who sees the department lists it, newest first, and downloads it.
@@ -78,7 +71,7 @@ def test_upload_list_download_delete_and_restore(world: Any, _attachments_dir: P
     assert admin.delete(f"{A}/attachments/{created['id']}").status_code == 204
     assert world.client("member").get(upload_url(world)).json()["items"] == []
     assert admin.get(f"{A}/attachments/{created['id']}").status_code == 404
-    assert (_attachments_dir / row.stored_name).exists()  # in the trash, the file stays
+    assert (attachments_dir / row.stored_name).exists()  # in the trash, the file stays
 
     # The trash restores it, bytes and all.
     trash = admin.get(f"{A}/trash", {"target_type": "attachment"}).json()["items"]
@@ -146,11 +139,11 @@ def test_file_names_are_sanitised_for_display(given: Any, shown: str) -> None:
 
 
 def test_oversized_and_empty_files_are_refused_naming_the_field(
-    world: Any, settings: Any, _attachments_dir: Path
+    world: Any, settings: Any, attachments_dir: Path
 ) -> None:
     settings.ATTACHMENT_MAX_BYTES = 10
     admin = world.client("admin")
-    before, files_before = Attachment.all_objects.count(), stored_files(_attachments_dir)
+    before, files_before = Attachment.all_objects.count(), stored_files(attachments_dir)
     for content in (b"x" * 11, b""):
         response = admin.post(upload_url(world), {"file": SimpleUploadedFile("big.bin", content)})
         assert response.status_code == 422, response.content
@@ -160,23 +153,23 @@ def test_oversized_and_empty_files_are_refused_naming_the_field(
     assert missing.status_code == 422
     assert [e["field"] for e in missing.json()["errors"]] == ["file"]
     assert Attachment.all_objects.count() == before
-    assert stored_files(_attachments_dir) == files_before
+    assert stored_files(attachments_dir) == files_before
     # Exactly at the cap is fine.
     assert admin.post(upload_url(world), {"file": SimpleUploadedFile("ok.bin", b"x" * 10)}).status_code == 201
 
 
-def test_unknown_form_fields_are_refused(world: Any, _attachments_dir: Path) -> None:
-    files_before = stored_files(_attachments_dir)
+def test_unknown_form_fields_are_refused(world: Any, attachments_dir: Path) -> None:
+    files_before = stored_files(attachments_dir)
     response = world.client("admin").post(
         upload_url(world),
         {"file": SimpleUploadedFile("a.txt", b"a"), "uploaded_by": world.users["owner"].pk, "workspace": 2},
     )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"uploaded_by", "workspace"}
-    assert stored_files(_attachments_dir) == files_before
+    assert stored_files(attachments_dir) == files_before
 
 
-def test_objects_of_another_workspace_are_not_found(world: Any, _attachments_dir: Path) -> None:
+def test_objects_of_another_workspace_are_not_found(world: Any, attachments_dir: Path) -> None:
     owner = world.client("owner")
     foreign = upload_url(world, world.other_department)
     assert owner.post(foreign, {"file": SimpleUploadedFile("a.txt", b"a")}).status_code == 404
@@ -187,13 +180,13 @@ def test_objects_of_another_workspace_are_not_found(world: Any, _attachments_dir
     assert web_client(world, "owner").get(f"/w/acme/attachments/{other_id}/").status_code == 404
     # Through its own workspace's URL it is found, by its own people only.
     assert world.client("outsider_owner").get(f"/api/v1/workspaces/other/attachments/{other_id}").status_code == 200
-    assert [p.name for p in stored_files(_attachments_dir)] == sorted(
+    assert [p.name for p in stored_files(attachments_dir)] == sorted(
         [world.extra["attachment"].stored_name, world.extra["other_attachment"].stored_name]
     )
 
 
-def test_a_guest_cannot_upload_and_a_member_needs_the_edit_right(world: Any, _attachments_dir: Path) -> None:
-    before = len(stored_files(_attachments_dir))
+def test_a_guest_cannot_upload_and_a_member_needs_the_edit_right(world: Any, attachments_dir: Path) -> None:
+    before = len(stored_files(attachments_dir))
     for role, status in (("guest", 403), ("member", 403)):
         response = world.client(role).post(upload_url(world), {"file": SimpleUploadedFile("a.txt", b"a")})
         assert response.status_code == status, (role, response.content)
@@ -204,7 +197,7 @@ def test_a_guest_cannot_upload_and_a_member_needs_the_edit_right(world: Any, _at
             target_id=world.department.pk,
             file=SimpleUploadedFile("a.txt", b"a"),
         )
-    assert len(stored_files(_attachments_dir)) == before
+    assert len(stored_files(attachments_dir)) == before
 
 
 def test_attachments_follow_the_visibility_of_their_object(world: Any) -> None:
@@ -221,7 +214,7 @@ def test_attachments_follow_the_visibility_of_their_object(world: Any) -> None:
 
 
 def test_uploader_restores_own_attachment_and_purge_removes_the_file(
-    world: Any, settings: Any, _attachments_dir: Path
+    world: Any, settings: Any, attachments_dir: Path
 ) -> None:
     member = world.actor("member")
     # A file a member uploaded (on a type they may edit elsewhere); made directly for the test.
@@ -251,7 +244,7 @@ def test_uploader_restores_own_attachment_and_purge_removes_the_file(
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.purge_trash(now=later)
     assert not Attachment.all_objects.filter(pk=mine.pk).exists()
-    assert not (_attachments_dir / stored).exists()
+    assert not (attachments_dir / stored).exists()
 
 
 def test_list_is_paginated(world: Any) -> None:
@@ -264,12 +257,12 @@ def test_list_is_paginated(world: Any) -> None:
     assert [a["file_name"] for a in second["items"]] == ["0.txt"] and second["next_cursor"] is None
 
 
-def test_failed_database_write_leaves_no_file(world: Any, monkeypatch: Any, _attachments_dir: Path) -> None:
+def test_failed_database_write_leaves_no_file(world: Any, monkeypatch: Any, attachments_dir: Path) -> None:
     def fail(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(attachments, "record", fail)
-    before = stored_files(_attachments_dir)
+    before = stored_files(attachments_dir)
     with pytest.raises(RuntimeError):
         attachments.upload(
             world.actor("admin"),
@@ -277,13 +270,13 @@ def test_failed_database_write_leaves_no_file(world: Any, monkeypatch: Any, _att
             target_id=world.department.pk,
             file=SimpleUploadedFile("a.txt", b"a"),
         )
-    assert stored_files(_attachments_dir) == before
+    assert stored_files(attachments_dir) == before
 
 
 # --- Web ----------------------------------------------------------------------------------------
 
 
-def test_web_panel_upload_download_and_delete(world: Any, _attachments_dir: Path) -> None:
+def test_web_panel_upload_download_and_delete(world: Any, attachments_dir: Path) -> None:
     page = f"/w/acme/departments/{world.department.pk}/"
     owner = Client(enforce_csrf_checks=True)
     owner.force_login(world.users["owner"])
@@ -325,7 +318,7 @@ def test_web_panel_upload_download_and_delete(world: Any, _attachments_dir: Path
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
 
 
-def test_web_upload_errors_are_shown(world: Any, settings: Any, _attachments_dir: Path) -> None:
+def test_web_upload_errors_are_shown(world: Any, settings: Any, attachments_dir: Path) -> None:
     settings.ATTACHMENT_MAX_BYTES = 3
     client = web_client(world, "owner")
     url = f"/w/acme/o/department/{world.department.pk}/attachments/"
@@ -335,15 +328,15 @@ def test_web_upload_errors_are_shown(world: Any, settings: Any, _attachments_dir
     assert not Attachment.objects.filter(file_name="big.txt").exists()
     guest = web_client(world, "guest")
     assert guest.post(url, {"file": SimpleUploadedFile("a.txt", b"a")}).status_code in {403, 404}
-    assert stored_files(_attachments_dir) == sorted(
-        _attachments_dir / a.stored_name for a in (world.extra["attachment"], world.extra["other_attachment"])
+    assert stored_files(attachments_dir) == sorted(
+        attachments_dir / a.stored_name for a in (world.extra["attachment"], world.extra["other_attachment"])
     )
 
 
 # --- Backup and restore -------------------------------------------------------------------------
 
 
-def test_backup_and_restore_bring_back_the_same_bytes(world: Any, tmp_path: Path, _attachments_dir: Path) -> None:
+def test_backup_and_restore_bring_back_the_same_bytes(world: Any, tmp_path: Path, attachments_dir: Path) -> None:
     admin = world.client("admin")
     binary = bytes(range(256)) * 10
     created = admin.post(upload_url(world), {"file": SimpleUploadedFile("blob.bin", binary)}).json()
@@ -356,7 +349,7 @@ def test_backup_and_restore_bring_back_the_same_bytes(world: Any, tmp_path: Path
     write_backup(path, before)
 
     world.acme.delete()
-    for file in stored_files(_attachments_dir):
+    for file in stored_files(attachments_dir):
         file.unlink()  # the disaster took the files too
 
     restored = restore_workspace(read_backup(path))
@@ -370,7 +363,7 @@ def test_backup_and_restore_bring_back_the_same_bytes(world: Any, tmp_path: Path
 @pytest.mark.parametrize(
     "files", [{"../../etc/passwd": "eA=="}, {"a" * 32: "not base64!"}, ["x"]], ids=["path", "base64", "type"]
 )
-def test_restore_refuses_bad_files_before_writing(world: Any, files: Any, _attachments_dir: Path) -> None:
+def test_restore_refuses_bad_files_before_writing(world: Any, files: Any, attachments_dir: Path) -> None:
     data = export_workspace(world.acme)
     data["files"] = files
     with pytest.raises(ValidationFailed) as e:
@@ -384,8 +377,8 @@ def test_restore_refuses_bad_files_before_writing(world: Any, files: Any, _attac
     [b"--x\r\nnot a part--x--\r\n", b"", b"\x00\xff" * 10],
     ids=["garbage", "empty", "binary"],
 )
-def test_an_unreadable_upload_is_a_problem_not_a_crash(world: Any, body: bytes, _attachments_dir: Path) -> None:
-    files_before = stored_files(_attachments_dir)
+def test_an_unreadable_upload_is_a_problem_not_a_crash(world: Any, body: bytes, attachments_dir: Path) -> None:
+    files_before = stored_files(attachments_dir)
     for content_type in ("multipart/form-data", "multipart/form-data; boundary=x", "application/json", "text/plain"):
         response = world.client("admin").generic("POST", upload_url(world), body, content_type=content_type)
         assert response.status_code in {400, 422}, (content_type, response.content)
@@ -393,4 +386,22 @@ def test_an_unreadable_upload_is_a_problem_not_a_crash(world: Any, body: bytes, 
         assert [e["field"] for e in response.json()["errors"]] == ["file"]
     anonymous = Client().generic("POST", upload_url(world), body, content_type="multipart/form-data")
     assert anonymous.status_code == 401
-    assert stored_files(_attachments_dir) == files_before
+    assert stored_files(attachments_dir) == files_before
+
+
+def test_purging_an_object_purges_its_files(world: Any, settings: Any, attachments_dir: Path) -> None:
+    from django.test import TestCase
+
+    from accounts import services as accounts
+
+    owner = world.actor("owner")
+    department = accounts.create_department(owner, name="Short-lived")
+    world.client("admin").post(upload_url(world, department), {"file": SimpleUploadedFile("a.txt", b"a")})
+    stored = Attachment.objects.get(target_type="department", target_id=department.pk).stored_name
+    assert (attachments_dir / stored).exists()
+    accounts.delete_department(owner, department)
+    later = timezone.now() + datetime.timedelta(days=settings.TRASH_RETENTION_DAYS + 1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.purge_trash(now=later)
+    assert not Attachment.all_objects.filter(target_type="department", target_id=department.pk).exists()
+    assert not (attachments_dir / stored).exists()

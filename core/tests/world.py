@@ -1,30 +1,13 @@
 """The cast's attachments: one on acme's leaf department, Mobile (uploaded by bob, the admin) and one on the
-other workspace's department. Their files go to a temporary directory, never to var/."""
+other workspace's department (their files go to each test's directory: conftest.attachments_dir)."""
 
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import attachments
 
 ATTACHMENT_BYTES = b"Roadmap, draft 1\n"
-
-
-def _use_a_temporary_directory() -> None:
-    if getattr(settings, "_CADENCE_TEST_ATTACHMENTS", False):
-        return
-    directory = tempfile.mkdtemp(prefix="cadence-attachments-")
-    atexit.register(shutil.rmtree, directory, True)
-    settings.ATTACHMENTS_DIR = Path(directory)
-    settings._CADENCE_TEST_ATTACHMENTS = True
-
-
-_use_a_temporary_directory()
 
 
 def extend(world: Any) -> None:

@@ -20,12 +20,6 @@ def attach(page: Page, name: str, content: bytes, mime_type: str = "text/plain")
         page.locator("#attachments").get_by_role("button", name="Upload").click()
 
 
-@pytest.fixture(autouse=True)
-def _attachments_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.ATTACHMENTS_DIR = tmp_path / "attachments"
-    return settings.ATTACHMENTS_DIR
-
-
 def test_upload_download_and_delete_on_a_department(page: Page, cast: Cast, tmp_path: Path) -> None:
     dialogs: list[str] = []
 
