@@ -47,6 +47,27 @@ class CapacityForm(ServiceForm):
     )
 
 
+class IdsField(forms.Field):
+    """Several ids of one name (checkboxes); which of them the actor may use is the service's check."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        try:
+            ids = [int(v) for v in value or []]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose items from the list.")) from None
+        if not ids:
+            raise forms.ValidationError(_("Check at least one item."))
+        if len(ids) > 200 or not all(1 <= i <= 2**53 for i in ids):
+            raise forms.ValidationError(_("Choose items from the list."))
+        return ids
+
+
+class PullForm(ServiceForm):
+    item_ids = IdsField(label=_("Items"))
+
+
 class CloseForm(ServiceForm):
     carry_over_to = forms.TypedChoiceField(
         label=_("Move unfinished items to"), coerce=int, empty_value=None, required=False

@@ -61,6 +61,19 @@ def items_of(sprint: Sprint) -> models.QuerySet[WorkItem]:
     return WorkItem.objects.filter(sprint=sprint).select_related("project", "owner", "state").order_by("number")
 
 
+BACKLOG_SHOWN = 50
+
+
+def backlog_of(sprint: Sprint) -> list[WorkItem]:
+    """The project's open items in no sprint, most urgent first: what planning pulls from."""
+    return list(
+        WorkItem.objects.filter(project_id=sprint.project_id, sprint__isnull=True)
+        .exclude(category=Category.DONE)
+        .select_related("project", "owner")
+        .order_by("priority_rank", "number")[:BACKLOG_SHOWN]
+    )
+
+
 def project_members(sprint: Sprint) -> models.QuerySet[ProjectMember]:
     return (
         ProjectMember.objects.filter(project_id=sprint.project_id)

@@ -15,10 +15,19 @@ from accounts.models import Membership
 from core.permissions import can
 from core.web import actor_for, is_htmx, page_from, panel_context, render_page, web_view
 from projects.access import Level
+from projects.items import bulk_update
 from projects.models import Category, Project
 from projects.queries import get_project
 from sprints import charts, queries, services
-from sprints.forms import CapacityForm, CloseForm, RetroEditForm, RetroNoteForm, SprintEditForm, SprintForm
+from sprints.forms import (
+    CapacityForm,
+    CloseForm,
+    PullForm,
+    RetroEditForm,
+    RetroNoteForm,
+    SprintEditForm,
+    SprintForm,
+)
 from sprints.models import RetroColumn, Sprint, SprintStatus
 
 
@@ -120,6 +129,8 @@ def _sprint_context(actor: Membership, sprint: Sprint, **forms: Any) -> dict[str
         "project_url": _url_or_none("projects:project", workspace, project.key),
         "can_work": can_work,
         "plan": queries.planning(actor, sprint),
+        "backlog": queries.backlog_of(sprint) if can_work and not closed else [],
+        "pull_form": forms.get("pull_form"),
         "capacity_form": forms.get("capacity_form"),
         "burndown": _chart(
             days,
@@ -230,6 +241,26 @@ def capacity(request: HttpRequest, workspace: str, sprint_id: int) -> HttpRespon
     return render_page(request, "sprints/sprint.html", context, partial="planning", status=status)
 
 
+@web_view
+@require_POST
+def pull_items(request: HttpRequest, workspace: str, sprint_id: int) -> HttpResponse:
+    """Planning: the checked backlog items join the sprint (the same bulk edit as the item list)."""
+    actor = actor_for(request, workspace)
+    sprint = queries.get_sprint(actor, sprint_id)
+    form = PullForm(request.POST)
+    if form.is_valid():
+        with form.service_errors():
+            moved = bulk_update(actor, sprint.project, item_ids=form.cleaned_data["item_ids"], sprint_id=sprint.pk)
+            n = len(moved)
+            messages.success(
+                request, ngettext("%(n)s item joined the sprint.", "%(n)s items joined the sprint.", n) % {"n": n}
+            )
+            return _to_sprint(sprint, "planning")
+    return render_page(
+        request, "sprints/sprint.html", _sprint_context(actor, sprint, pull_form=form), status=form.status
+    )
+
+
 # --- Retrospective -------------------------------------------------------------------------------
 
 
@@ -289,6 +320,7 @@ urlpatterns = [
     path(S + "close/", close, name="close"),
     path(S + "delete/", delete, name="delete"),
     path(S + "capacity/", capacity, name="capacity"),
+    path(S + "pull/", pull_items, name="pull"),
     path(S + "retro/", add_note, name="note-add"),
     path(R, edit_note, name="note-edit"),
     path(R + "delete/", delete_note, name="note-delete"),

@@ -228,3 +228,22 @@ def test_velocity_is_drawn_with_a_table_behind_it(world: Any) -> None:
     html = client_for(world, "member").get("/w/acme/projects/MOB/sprints/").content.decode()
     assert "<svg" in html and 'class="bar-committed"' in html
     assert "Committed points" in html and "<table" in html
+
+
+def test_planning_pulls_backlog_items_into_the_sprint(world: Any) -> None:
+    owner = world.members["owner"]
+    mobile = world.extra["mobile"]
+    first = items.create_item(owner, mobile, title="Push notifications", priority="urgent", points=5)
+    other = items.create_item(world.members["outsider_owner"], world.extra["other_project"], title="Hidden")
+    carol = client_for(world, "member")
+    url = sprint_url(world)
+    page = carol.get(url).content.decode()
+    assert 'id="backlog"' in page and "Push notifications" in page
+    refused = carol.post(url + "pull/", {"item_ids": [first.pk, other.pk]})
+    assert refused.status_code == 422 and 'role="alert"' in refused.content.decode()
+    assert WorkItem.objects.get(pk=first.pk).sprint_id is None  # all or nothing
+    assert carol.post(url + "pull/", {}).status_code == 422
+    response = carol.post(url + "pull/", {"item_ids": [first.pk]})
+    assert response.status_code == 302
+    assert WorkItem.objects.get(pk=first.pk).sprint_id == world.extra["sprint"].pk
+    assert client_for(world, "guest").post(url + "pull/", {"item_ids": [first.pk]}).status_code == 403
