@@ -166,3 +166,19 @@ def test_an_item_of_another_project_cannot_be_moved_here(world: Any) -> None:
     state = State.objects.filter(workflow__project=world.extra["project"]).earliest("id")
     response = client_for(world).post(BOARD + "move/", {"item": other.pk, "value": state.pk}, HTTP_HX_REQUEST="true")
     assert response.status_code == 404
+
+
+def test_a_card_moves_without_a_mouse(world: Any) -> None:
+    """Each card has a Move form (a select of the columns) that works without JavaScript."""
+    done = State.objects.get(workflow__project=world.extra["project"], workflow__name="Scrum", name="Done")
+    carol = client_for(world, "member")
+    page = carol.get("/w/acme/projects/WEB/board/").content.decode()
+    assert f'id="move-{world.extra["item"].pk}"' in page
+    response = carol.post(
+        "/w/acme/projects/WEB/board/move/", {"item": world.extra["item"].pk, "value": done.pk, "by": "status"}
+    )
+    assert response.status_code == 302
+    assert WorkItem.objects.get(pk=world.extra["item"].pk).state_id == done.pk
+    assert (
+        'class="board-card-move"' not in client_for(world, "guest").get("/w/acme/projects/WEB/board/").content.decode()
+    )
