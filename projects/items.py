@@ -367,7 +367,9 @@ def transition(
         item.resolution = resolution.strip()
         fields.append("resolution")
     check_transition(item, target)
-    warnings = [w for w in [wip_warning(target)] if w and target.pk != item.state_id]
+    if target.pk == item.state_id and resolution is None:
+        return item, []  # already there: nothing to write or record
+    warnings = [w for w in [wip_warning(target)] if w]
     before = {"state": item.state.name}
     with transaction.atomic():
         was_done = item.category == Category.DONE

@@ -70,6 +70,14 @@ def test_a_bug_needs_a_resolution_to_close_and_a_forbidden_move_names_the_reason
         items.transition(owner, queries.get_item(owner, bug.key), state_id=other_state)
 
 
+def test_a_transition_to_the_current_state_changes_nothing(world: Any) -> None:
+    owner, item = world.members["owner"], world.extra["item"]
+    version = item.version
+    same, warnings = items.transition(owner, item, state_id=item.state_id)
+    assert same.version == version and warnings == []
+    assert not Activity.objects.filter(target_id=item.pk, verb="transitioned").exists()
+
+
 def test_wip_limit_warns_and_does_not_refuse(world: Any) -> None:
     owner, project = world.members["owner"], world.extra["project"]
     doing = queries.get_state(owner, _state(project, "Scrum", "In progress").pk)
