@@ -789,6 +789,10 @@ def _create_items(demo: Demo) -> None:
                 fields["milestone_id"] = demo.beta.pk
         if "start" in spec:
             fields["start_date"] = demo.today + spec["start"] * DAY
+        elif "due" in spec:
+            # Work starts a few days before it is due (longer for bigger items): the timeline has bars.
+            size = spec.get("points") or (spec.get("hours", 8) / 6)
+            fields["start_date"] = fields["due_date"] - max(2, round(float(size) * 1.5)) * DAY
         if "custom" in spec:
             fields["custom"] = _custom(demo, key, spec["custom"])
         description = spec.get("description", f"{spec['title']}。\n\n验收标准：\n\n- 功能按设计稿实现\n- 通过测试用例")
