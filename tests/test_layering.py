@@ -17,3 +17,12 @@ def test_handlers_never_touch_models_directly() -> None:
         if FORBIDDEN.search(line)
     ]
     assert offences == []
+
+
+def test_every_app_with_tests_is_collected() -> None:
+    """pytest's testpaths name each app that has tests: a new app's tests must not sit unrun."""
+    import tomllib
+
+    testpaths = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["testpaths"]
+    apps_with_tests = sorted(p.parent.name for p in ROOT.glob("*/tests") if (p.parent / "apps.py").is_file())
+    assert set(apps_with_tests) <= set(testpaths)
