@@ -84,13 +84,9 @@ def _project(request: ApiRequest, workspace: str, key: str, *, metrics: bool = F
 
 
 def _with_health(project: Project) -> Project:
+    """`project` was loaded with its health metrics (queries.projects_for, get_project(metrics=True))."""
     state, reasons, overridden = health.of(project, timezone.localdate())
     project.health, project.health_reasons, project.health_overridden = state, reasons, overridden  # type: ignore[attr-defined]
-    for name in ("open_count", "overdue_count"):
-        if not hasattr(project, name):
-            setattr(project, name, 0)
-    if not hasattr(project, "my_role"):
-        project.my_role = None  # type: ignore[attr-defined]
     return project
 
 
