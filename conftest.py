@@ -223,3 +223,72 @@ class SmtpServer:
 def smtp_server() -> Any:
     with SmtpServer() as server:
         yield server
+
+
+class HttpServer:
+    """A real HTTP server on loopback that keeps every request and counts every connection.
+
+    `respond` is (status, headers, body) for each request; set it to answer with errors or redirects.
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[dict[str, Any]] = []
+        self.connections = 0
+        self.respond: tuple[int, dict[str, str], bytes] = (200, {"Content-Type": "application/json"}, b'{"ok":true}')
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                server.connections += 1
+                super().setup()
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                server.requests.append(
+                    {"path": self.path, "headers": dict(self.headers.items()), "body": self.rfile.read(length)}
+                )
+                status, headers, body = server.respond
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host, self.port = self.httpd.server_address[:2]
+        self.url = f"http://{self.host}:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "HttpServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.requests) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(self.requests) >= count, f"{len(self.requests)} of {count} requests arrived"
+        return self.requests
+
+
+@pytest.fixture
+def http_server() -> Any:
+    with HttpServer() as server:
+        yield server
