@@ -266,7 +266,7 @@ class HttpServer:
                 pass
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.host, self.port = self.httpd.server_address[:2]
+        self.host, self.port = "127.0.0.1", int(self.httpd.server_address[1])
         self.url = f"http://{self.host}:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "sprints",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -181,8 +182,18 @@ THROTTLE_LOCK_SECONDS = env_int("CADENCE_THROTTLE_LOCK_SECONDS", 900)
 # Uploaded files, under generated names only (SECURITY.md rule 6); never served by a static server.
 ATTACHMENTS_DIR = Path(os.environ.get("CADENCE_ATTACHMENTS_DIR", VAR_DIR / "attachments"))
 ATTACHMENT_MAX_BYTES = env_int("CADENCE_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
+# A delivery left "sending" by a worker that died is taken up again after this many seconds.
+NOTIFY_LEASE_SECONDS = env_int("CADENCE_NOTIFY_LEASE_SECONDS", 120)
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 200
+# Webhooks and IM messages, through core.outbound only (SECURITY.md rule 7). Plain http only if
+# allowed; the local hosts are names or IP addresses an admin allows on loopback or private
+# networks (any port), never a cloud metadata address.
+OUTBOUND_ALLOW_HTTP = env_bool("CADENCE_OUTBOUND_ALLOW_HTTP", False)
+OUTBOUND_LOCAL_HOSTS = env_list("CADENCE_OUTBOUND_LOCAL_HOSTS", "")
+OUTBOUND_PORTS = [int(port) for port in env_list("CADENCE_OUTBOUND_PORTS", "80,443,8080,8443")]
+OUTBOUND_TIMEOUT = float(os.environ.get("CADENCE_OUTBOUND_TIMEOUT", 5.0))
+OUTBOUND_MAX_RESPONSE = env_int("CADENCE_OUTBOUND_MAX_RESPONSE", 65536)
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE_DEFAULT
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("projects.urls")),
     path("", include("sprints.urls")),
+    path("", include("notify.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Periodic jobs run by `cadence worker`. A job is claimed with a conditional UPDATE, so that any
+"""Periodic jobs and queues run by `cadence worker`. A job is claimed with a conditional UPDATE, so that any
 number of workers on one database run each job once per interval."""
 
 import datetime
@@ -24,6 +24,26 @@ class PeriodicJob:
 
 
 _jobs: dict[str, PeriodicJob] = {}
+# Queues the worker drains on every tick (the notification outbox), each a function that handles
+# one batch and returns how many it handled.
+_drains: list[Callable[[], int]] = []
+
+
+def drain(func: Callable[[], int]) -> Callable[[], int]:
+    _drains.append(func)
+    return func
+
+
+def drain_queues(max_batches: int = 50) -> int:
+    """Run every queue's batches until each is empty (or has run max_batches); return the total."""
+    total = 0
+    for func in _drains:
+        for _ in range(max_batches):
+            handled = func()
+            total += handled
+            if not handled:
+                break
+    return total
 
 
 def periodic(name: str, every: datetime.timedelta) -> Callable[[Callable[[], object]], Callable[[], object]]:

@@ -17,11 +17,13 @@ from core.models import Attachment, Comment, Mention, TrashItem, Watcher
 from core.permissions import can, require
 from core.registry import get_type, load_visible, type_of
 from core.versioning import save_versioned
+from notify.events import emit
 
 if TYPE_CHECKING:
     from accounts.models import Membership
 
 COMMENT_MAX_LENGTH = 20000
+EXCERPT_LENGTH = 300  # of a comment, quoted in its notifications
 _MENTION = re.compile(r"(?<![\w@])@([\w.\-]{1,150})")
 
 
@@ -71,7 +73,15 @@ def add_comment(actor: "Membership", *, target_type: str, target_id: int, body: 
             workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk, user=actor.user
         )
         record(actor, "commented", target, {"comment": [None, comment.pk]})
+        mentioned_ids = [u.pk for u in mentioned]
+        excerpt = _excerpt(body)
+        emit("comment.mentioned", actor=actor, target=target, context={"mentioned": mentioned_ids, "excerpt": excerpt})
+        emit("comment.added", actor=actor, target=target, context={"told": mentioned_ids, "excerpt": excerpt})
     return comment
+
+
+def _excerpt(body: str) -> str:
+    return body if len(body) <= EXCERPT_LENGTH else body[: EXCERPT_LENGTH - 1] + "…"
 
 
 def _require_comment_author_or_moderator(actor: "Membership", comment: Comment) -> None:
@@ -88,9 +98,17 @@ def edit_comment(actor: "Membership", comment: Comment, *, version: int, body: s
         comment.body = body
         comment.body_html = markdown.render(body)
         save_versioned(comment, expected_version=version, fields=["body", "body_html"])
+        told_before = set(Mention.objects.filter(comment=comment).values_list("user_id", flat=True))
         Mention.objects.filter(comment=comment).delete()
-        Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in _mentioned_users(actor, body)])
+        mentioned = _mentioned_users(actor, body)
+        Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in mentioned])
         record(actor, "updated", comment, {"body": [before, body]})
+        newly = [u.pk for u in mentioned if u.pk not in told_before]
+        if newly:
+            target = get_type(comment.target_type).model._default_manager.get(pk=comment.target_id)
+            emit(
+                "comment.mentioned", actor=actor, target=target, context={"mentioned": newly, "excerpt": _excerpt(body)}
+            )
     return comment
 
 

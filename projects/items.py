@@ -16,6 +16,7 @@ from core.errors import NotFound, ValidationFailed
 from core.models import Watcher
 from core.services import soft_delete
 from core.versioning import save_versioned
+from notify.events import emit
 from projects.access import Level, require_level
 from projects.models import (
     PRIORITY_ORDER,
@@ -273,8 +274,17 @@ def create_item(actor: "Membership", project: Project, *, title: str, **fields: 
             ignore_conflicts=True,
         )
         record(actor, "created", item, snapshot(item, ["title", "type", "owner", "priority", "state"]))
-    item.project = project
+        item.project = project
+        emit("work_item.assigned", actor=actor, target=item)
     return item
+
+
+def _reassigned(actor: "Membership", item: WorkItem) -> None:
+    """The new owner watches the item and is told."""
+    Watcher.objects.get_or_create(
+        workspace_id=item.workspace_id, target_type="work_item", target_id=item.pk, user_id=item.owner_id
+    )
+    emit("work_item.assigned", actor=actor, target=item)
 
 
 def _history(item: WorkItem, fields: list[str]) -> dict[str, Any]:
@@ -301,7 +311,10 @@ def update_item(actor: "Membership", item: WorkItem, *, version: int, **changes:
         save_versioned(item, expected_version=version, fields=fields)
         if collaborators is not None:
             item.collaborators.set(collaborators)
-        record(actor, "updated", item, diff(before, _history(item, history_fields)))
+        changed = diff(before, _history(item, history_fields))
+        record(actor, "updated", item, changed)
+        if "owner" in changed:
+            _reassigned(actor, item)
     return item
 
 
@@ -383,6 +396,7 @@ def transition(
         if resolution is not None:
             changes["resolution"] = [None, item.resolution]
         record(actor, "transitioned", item, changes)
+        emit("work_item.status_changed", actor=actor, target=item, context={"state": target.name})
     return item, warnings
 
 
@@ -471,6 +485,10 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
             save_versioned(item, expected_version=item.version, fields=fields)
             if changes_seen:
                 record(actor, "updated", item, changes_seen)
+            if "owner" in changes_seen:
+                _reassigned(actor, item)
+            if "state" in changes_seen:
+                emit("work_item.status_changed", actor=actor, target=item, context={"state": item.state.name})
     return items
 
 

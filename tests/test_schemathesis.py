@@ -3,50 +3,20 @@ database: no server error, no response outside the schema, no invalid input acce
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def fresh_database(tmp_path: Path) -> str:
-    """A database for the server alone: a SQLite file, or a new database on the test PostgreSQL."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{tmp_path / 'schemathesis.sqlite3'}"
-    import psycopg
-
-    name = f"st_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
-def cadence(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [str(BIN / "cadence"), *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout
+from tests.processes import BIN, ROOT, cadence, environment, free_port
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Any:
-    env = {**os.environ, "CADENCE_VAR_DIR": str(tmp_path), "DATABASE_URL": fresh_database(tmp_path)}
-    env.pop("PYTEST_VERSION", None)
+    env = environment(tmp_path, "st")
     cadence(env, "migrate", "--noinput")
     cadence(env, "demo")
     # schemathesis.toml points DELETE /me/tokens/{id} at the spare token, never at the one in use.

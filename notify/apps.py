@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "notify"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from core.registry import ObjectType, register
+        from notify import jobs, services, triggers  # noqa: F401  (they declare events, capabilities, jobs)
+        from notify.models import WebhookEndpoint
+
+        register(
+            ObjectType(
+                "webhook",
+                WebhookEndpoint,
+                "webhook.manage",
+                "webhook.manage",
+                web_url=lambda o: reverse("notify:webhook", args=[o.workspace.slug, o.pk]),
+            )
+        )

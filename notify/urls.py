@@ -1,0 +1,4 @@
+from notify import views
+
+app_name = "notify"
+urlpatterns = views.urlpatterns
