@@ -124,6 +124,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from core.api import router as core_router
+    from notify.api import router as notify_router
     from projects.api import router as projects_router
     from sprints.api import router as sprints_router
 
@@ -131,6 +132,7 @@ def _register_routers() -> None:
     api.add_router("", core_router)
     api.add_router("", projects_router)
     api.add_router("", sprints_router)
+    api.add_router("", notify_router)
 
 
 _register_routers()

@@ -22,6 +22,7 @@ class NavEntry:
 NAVIGATION = [
     NavEntry(_("Home"), "core:home", "workspace.view"),
     NavEntry(_("My work"), "projects:my_work", "project.view"),
+    NavEntry(_("Notifications"), "notify:inbox", "notification.use"),
     NavEntry(_("Projects"), "projects:list", "project.view"),
     NavEntry(_("People"), "accounts:people", "member.view"),
     NavEntry(_("Departments"), "accounts:departments", "department.view"),
@@ -46,8 +47,10 @@ def navigation(request: HttpRequest, actor: "Membership") -> list[dict[str, Any]
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """What the base layout needs: the current membership, its navigation, the user's workspaces."""
+    """What the base layout needs: the current membership, its navigation, the user's workspaces
+    and the unread count (the last two read only by a page that shows them)."""
     from accounts.queries import workspaces_for
+    from notify.queries import unread_count
 
     if not request.user.is_authenticated:
         return {}
@@ -56,4 +59,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "actor": actor,
         "navigation": navigation(request, actor) if actor else [],
         "my_memberships": lambda: list(workspaces_for(request.user).order_by("workspace__name")),  # type: ignore[arg-type]
+        "unread_count": (lambda: unread_count(actor)) if actor else 0,
     }

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.queries import teams_for
 from core.errors import NotFound
-from core.permissions import require
 from core.web import actor_for, is_htmx, page_from, render_page, safe_next, web_view
 from notify import queries, services
 from notify.forms import (

@@ -133,3 +133,14 @@ document.addEventListener("drop", (event) => {
     },
   });
 });
+
+// A row that htmx swapped in for the one whose button was pressed (an inbox entry marked read) takes
+// the keyboard focus back, on its element marked data-refocus: otherwise it falls to the page's start.
+document.addEventListener("htmx:load", (event) => {
+  const element = event.detail.elt;
+  if (element === document.body || !element.querySelector) return;
+  const active = document.activeElement;
+  if (active && active !== document.body) return;
+  const target = element.querySelector("[data-refocus]");
+  if (target) target.focus();
+});
