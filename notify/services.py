@@ -236,7 +236,10 @@ def create_webhook(actor: "Membership", *, name: str, kind: str, url: str, **fie
 def update_webhook(actor: "Membership", endpoint: WebhookEndpoint, *, version: int, **changes: Any) -> WebhookEndpoint:
     require(actor, "webhook.manage")
     clean = _clean_webhook(actor, changes)
-    before = {name: getattr(endpoint, name) for name in clean if name not in ("secret", "team")}
+    # Chat robots' URLs carry their access token: the activity log, which members read, says that
+    # the URL or secret changed, never what it is.
+    masked = [name for name in ("url", "secret") if name in clean]
+    before = {name: getattr(endpoint, name) for name in clean if name not in ("url", "secret", "team")}
     with transaction.atomic():
         for name, value in clean.items():
             setattr(endpoint, name, value)
@@ -247,8 +250,7 @@ def update_webhook(actor: "Membership", endpoint: WebhookEndpoint, *, version: i
                 conflict.current.pop("secret", None)
             raise
         changed = {k: [v, getattr(endpoint, k)] for k, v in before.items() if v != getattr(endpoint, k)}
-        if "secret" in clean:
-            changed["secret"] = ["•••", "•••"]  # that it changed, never what it is
+        changed |= {name: ["•••", "•••"] for name in masked}
         record(actor, "updated", endpoint, changed)
     return endpoint
 

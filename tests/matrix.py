@@ -73,7 +73,7 @@ def fingerprint() -> tuple[Any, ...]:
 
     summary: list[Any] = []
     for model in apps.get_models():
-        if model._meta.app_label not in {"core", "accounts", "projects", "sprints"} or model.__name__ in {
+        if model._meta.app_label not in {"core", "accounts", "projects", "sprints", "notify"} or model.__name__ in {
             "Throttle",
             "ScheduledRun",
         }:
@@ -82,7 +82,7 @@ def fingerprint() -> tuple[Any, ...]:
         aggregates: dict[str, Any] = {"n": models.Count("pk")}
         if "version" in names:
             aggregates["v"] = models.Sum("version")
-        for flag in ("deleted_at", "removed_at", "revoked_at", "accepted_at"):
+        for flag in ("deleted_at", "removed_at", "revoked_at", "accepted_at", "read_at"):
             if flag in names:
                 aggregates[flag] = models.Count(flag)
         if "password" in names:
