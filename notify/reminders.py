@@ -17,13 +17,7 @@ from django.utils import timezone
 from accounts.models import Department, Membership, Workspace
 from notify.events import emit
 from notify.models import Notification, ReminderSettings
-from projects import access  # noqa: F401  (declares "project.view", see below)
 from projects.models import Category, ProjectStatus, WorkItem
-
-# emit() checks that each recipient may see the item ("project.view"), a capability projects.access
-# declares when it is first imported. The web process imports it with the URLconf; a fresh
-# `cadence worker` had not, and its reminder scans failed with KeyError: 'project.view' until
-# something else loaded the URLconf. (The import belongs in projects' AppConfig.ready.)
 
 OPEN = [Category.TODO, Category.IN_PROGRESS]
 LIVE_PROJECTS = [ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]

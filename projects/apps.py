@@ -7,6 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects and work items")
 
     def ready(self) -> None:
-        from projects import registration
+        from projects import access, registration  # noqa: F401  (access declares the capabilities)
 
         registration.register_types()
