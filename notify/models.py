@@ -119,6 +119,8 @@ class ReminderSettings(VersionedModel):
     checkin_weekday = models.PositiveSmallIntegerField(_("weekly check-in day"), default=0)  # Monday
     checkin_hour = models.PositiveSmallIntegerField(_("weekly check-in hour"), default=9)
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.DEFAULT_USER_TIME_ZONE)
+    # The ISO week whose check-ins went out ("2026-W48"): later scans that week skip the workspace.
+    checkin_week = models.CharField(max_length=10, blank=True, editable=False)
 
 
 class WebhookKind(models.TextChoices):

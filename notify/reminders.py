@@ -174,6 +174,9 @@ def weekly_checkins(now: datetime.datetime | None = None) -> int:
         if local.weekday() != settings.checkin_weekday or local.hour < settings.checkin_hour:
             continue
         year, week, _ = local.isocalendar()
+        week_key = f"{year}-W{week:02d}"
+        if settings.checkin_week == week_key:
+            continue  # this week's went out: no need to count every open item again
         owners = (
             WorkItem.objects.filter(workspace=workspace, category__in=OPEN, owner__isnull=False)
             .filter(project__status__in=LIVE_PROJECTS, project__deleted_at__isnull=True)
@@ -191,8 +194,9 @@ def weekly_checkins(now: datetime.datetime | None = None) -> int:
                     target=None,
                     workspace_id=workspace.pk,
                     context=context,
-                    dedupe=f"checkin:{workspace.pk}:{year}-W{week:02d}",
+                    dedupe=f"checkin:{workspace.pk}:{week_key}",
                     url=url,
                 )
             )
+        ReminderSettings.objects.update_or_create(workspace=workspace, defaults={"checkin_week": week_key})
     return told

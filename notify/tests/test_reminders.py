@@ -20,9 +20,8 @@ from core.jobs import run_due_jobs
 from core.models import ScheduledRun
 from notify import reminders, services
 from notify.events import after_quiet_hours
-from notify.models import Delivery, Notification, Preferences
+from notify.models import Delivery, Notification, Preferences, ReminderSettings
 from notify.queries import title_of
-from notify.reminders import CATCH_UP_DAYS, scan_due_dates, weekly_checkins
 from projects import items
 from projects import queries as project_queries
 from projects import services as projects
@@ -419,6 +418,9 @@ def test_the_weekly_checkin_tells_each_owner_of_open_work_once_a_week(world: Any
     assert told(world, "checkin.weekly", "guest") == [world.extra["notifications"]["guest"]]  # owns nothing
 
     assert weekly_checkins(MONDAY + datetime.timedelta(hours=8)) == 0  # the same week
+    assert ReminderSettings.objects.get(workspace=world.acme).checkin_week == "2026-W48"
+    ReminderSettings.objects.filter(workspace=world.acme).update(checkin_week="")  # a crash before the mark
+    assert weekly_checkins(MONDAY + datetime.timedelta(hours=8)) == 0  # the keys still know who was told
     assert weekly_checkins(MONDAY + 6 * DAY) == 0  # Sunday
     assert weekly_checkins(MONDAY + 7 * DAY) > 0  # the next Monday
     assert len([n for n in told(world, "checkin.weekly", "extra") if n.pk not in before]) == 2
