@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import ServiceForm
 from notify import queries
@@ -155,7 +156,7 @@ class WebhookForm(ServiceForm):
     )
     team_id = forms.TypedChoiceField(label=_("Team"), coerce=int, empty_value=None, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=pgettext_lazy("webhook", "Active"), required=False, initial=True)
 
     def __init__(
         self,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import SoftDeleteModel, VersionedModel
 
@@ -60,7 +61,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
+    EMAIL = "email", pgettext_lazy("notification channel", "Email")
     DIGEST = "digest", _("Daily digest")
     WEBHOOK = "webhook", _("Webhook")
 
