@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
+from accounts.models import Membership, User
 from core import outbound
 from notify import formats
 from notify.events import absolute, get_event
@@ -170,6 +170,14 @@ class _Mailer:
             self.connection = None
 
 
+def _still_a_member(delivery: Delivery) -> None:
+    """Someone removed from the workspace since the email was queued is told nothing more of it."""
+    if not Membership.objects.filter(
+        workspace_id=delivery.workspace_id, user_id=delivery.recipient_id, removed_at__isnull=True
+    ).exists():
+        raise _GiveUp("not_a_member")
+
+
 def _due(now: datetime.datetime) -> Q:
     return Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
         status=DeliveryStatus.SENDING, lease_until__lt=now
@@ -210,6 +218,7 @@ def _attempt(delivery: Delivery, mailer: _Mailer, now: datetime.datetime) -> Non
         if delivery.channel == Channel.WEBHOOK:
             _send_webhook(delivery, now)
         else:
+            _still_a_member(delivery)
             mailer.send(delivery)
     except _GiveUp as give_up:
         _fail(delivery, str(give_up), dead=True)

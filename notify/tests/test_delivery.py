@@ -200,6 +200,18 @@ def test_the_email_has_both_parts_in_the_reader_language_and_a_working_unsubscri
     assert latest.in_inbox and latest.email_state == EmailState.NONE
 
 
+def test_someone_removed_after_the_email_was_queued_is_not_sent_it(world: Any, smtp: Any) -> None:
+    from accounts import services as accounts
+
+    item = assign(world, "extra")
+    queued = Delivery.objects.get(notification__target_id=item.pk, notification__recipient=world.users["extra"])
+    accounts.remove_member(world.actor("owner"), world.actor("extra"))
+    delivery.deliver_due()
+    queued.refresh_from_db()
+    assert (queued.status, queued.last_error) == (DeliveryStatus.DEAD, "not_a_member")
+    assert not [m for m in smtp.messages if m["To"] == world.users["extra"].email]
+
+
 def test_a_tampered_unsubscribe_link_changes_nothing(world: Any) -> None:
     url = delivery.unsubscribe_url(world.users["extra"].pk, world.acme.pk, "work_item.assigned")
     path = urlparse(url).path
