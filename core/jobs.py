@@ -1,5 +1,5 @@
-"""Periodic jobs and queues run by `cadence worker`. A job is claimed with a conditional UPDATE, so that any
-number of workers on one database run each job once per interval."""
+"""Periodic jobs and queues run by `cadence worker`. A job is claimed with a conditional UPDATE,
+so that any number of workers on one database run each job once per interval."""
 
 import datetime
 import logging

@@ -172,9 +172,8 @@ class _Mailer:
 
 def _still_a_member(delivery: Delivery) -> None:
     """Someone removed from the workspace since the email was queued is told nothing more of it."""
-    if not Membership.objects.filter(
-        workspace_id=delivery.workspace_id, user_id=delivery.recipient_id, removed_at__isnull=True
-    ).exists():
+    active = Membership.objects.filter(workspace_id=delivery.workspace_id, removed_at__isnull=True)
+    if delivery.recipient_id is None or not active.filter(user_id=delivery.recipient_id).exists():
         raise _GiveUp("not_a_member")
 
 

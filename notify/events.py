@@ -19,7 +19,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
+from core.errors import ValidationFailed
 from core.models import Watcher
 from core.permissions import can
 from core.registry import type_of
@@ -63,6 +65,13 @@ def get_event(name: str) -> EventType:
 
 def event_types() -> list[EventType]:
     return list(_events.values())
+
+
+def declared(name: str, field: str) -> str:
+    """`name` if such an event is declared, else a field error naming `field`."""
+    if name not in _events:
+        raise ValidationFailed({field: gettext("Choose one of the notification types.")})
+    return name
 
 
 # --- recipient rules ------------------------------------------------------------------------

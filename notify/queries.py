@@ -8,7 +8,7 @@ from django.db.models import Max, QuerySet
 
 from core.errors import NotFound
 from core.permissions import require
-from notify.events import EventType, choice_for, event_types, get_event
+from notify.events import EventType, choice_for, declared, event_types, get_event
 from notify.models import Delivery, EmailMode, Notification, Preferences, ReminderSettings, WebhookEndpoint
 from notify.reminders import reminder_settings
 
@@ -22,7 +22,7 @@ def inbox(actor: "Membership", *, unread: bool = False, event: str | None = None
     if unread:
         qs = qs.filter(read_at__isnull=True)
     if event:
-        qs = qs.filter(event=event)
+        qs = qs.filter(event=declared(event, "event"))
     return qs.select_related("actor")
 
 

@@ -20,7 +20,7 @@ from core.permissions import EVERYONE, STAFF, declare, require
 from core.services import soft_delete
 from core.versioning import save_versioned
 from notify.delivery import ALL_DIGEST_EVENTS, UNSUBSCRIBE_SALT
-from notify.events import event_types, get_event
+from notify.events import declared, event_types, get_event
 from notify.models import (
     Channel,
     Delivery,
@@ -73,15 +73,8 @@ def mark_all_read(actor: "Membership", *, event: str | None = None) -> int:
         recipient_id=actor.user_id, workspace_id=actor.workspace_id, in_inbox=True, read_at__isnull=True
     )
     if event:
-        unread = unread.filter(event=_declared(event, "event"))
+        unread = unread.filter(event=declared(event, "event"))
     return unread.update(read_at=timezone.now())
-
-
-def _declared(name: str, field: str) -> str:
-    try:
-        return get_event(name).name
-    except KeyError:
-        raise ValidationFailed({field: _("Choose one of the notification types.")}) from None
 
 
 # --- Preferences -----------------------------------------------------------------------------
@@ -97,7 +90,7 @@ def _clean_events(events: dict[str, Any]) -> dict[str, dict[str, Any]]:
     clean = {}
     for name, choice in events.items():
         field = f"events.{name}"
-        _declared(name, field)
+        declared(name, field)
         if not isinstance(choice, dict) or set(choice) - {"inbox", "email"}:
             raise ValidationFailed({field: _("Give inbox (true or false) and email (instant, digest or off).")})
         inbox = choice.get("inbox", True)
@@ -159,7 +152,7 @@ def unsubscribe(token: str) -> tuple[Preferences, str]:
     if data["e"] == ALL_DIGEST_EVENTS:
         names = [e.name for e in event_types() if _email_mode(current, e.name) == EmailMode.DIGEST]
     else:
-        names = [_declared(data["e"], "event")]
+        names = [declared(data["e"], "event")]
     with transaction.atomic():
         preferences, _created = Preferences.objects.select_for_update().get_or_create(
             workspace_id=member.workspace_id, user_id=member.user_id
@@ -207,7 +200,7 @@ def _clean_webhook(actor: "Membership", changes: dict[str, Any]) -> dict[str, An
         elif name == "secret":
             clean["secret"] = _text(value, "secret", SECRET_MAX)
         elif name == "events":
-            clean["events"] = sorted({_declared(e, "events") for e in value or []})
+            clean["events"] = sorted({declared(e, "events") for e in value or []})
         elif name == "team_id":
             team = None
             if value is not None:
