@@ -129,6 +129,9 @@ class Failed(Exception):
 @dataclass(frozen=True)
 class Response:
     status: int
+    # At most OUTBOUND_MAX_RESPONSE bytes, for the caller to read a service's own verdict from;
+    # never shown to a user.
+    body: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float | Non
         # The response owns the socket once the server says "Connection: close": close it too.
         with connection.getresponse() as response:
             _raise_for_status(response.status)
-            _read_capped(response, time.monotonic() + seconds)
-            return Response(status=response.status)
+            return Response(status=response.status, body=_read_capped(response, time.monotonic() + seconds))
     # TLS errors and timeouts are OSErrors too: the order matters.
     except ssl.SSLError:
         raise Failed("tls") from None
@@ -358,16 +360,19 @@ def _raise_for_status(status: int) -> None:
         raise Failed("status", status=status, transient=status in (408, 429) or status >= 500)
 
 
-def _read_capped(response: http.client.HTTPResponse, deadline: float) -> None:
+def _read_capped(response: http.client.HTTPResponse, deadline: float) -> bytes:
     """Read the body up to OUTBOUND_MAX_RESPONSE bytes, and within the timeout as a whole, so that
     neither a huge nor a trickling answer holds the worker."""
     limit = settings.OUTBOUND_MAX_RESPONSE
     if (response.length or 0) > limit:
         raise Failed("too_large", status=response.status)
+    chunks: list[bytes] = []
     received = 0
     while chunk := response.read1(16384):
+        chunks.append(chunk)
         received += len(chunk)
         if received > limit:
             raise Failed("too_large", status=response.status)
         if time.monotonic() > deadline:
             raise Failed("timeout", status=response.status, transient=True)
+    return b"".join(chunks)

@@ -134,16 +134,20 @@ def _send_webhook(delivery: Delivery, now: datetime.datetime) -> None:
         endpoint.kind, endpoint.url, endpoint.secret, webhook_message(delivery), delivery_id=delivery.key, now=now
     )
     try:
-        outbound.post(request.url, request.body, request.headers)
+        answer = outbound.post(request.url, request.body, request.headers)
     except outbound.Refused as refused:
         raise _GiveUp(refused.reason) from None
     except outbound.Failed as failed:
         if failed.status and 200 <= failed.status < 300:
-            return  # accepted; only its answer was too big or too slow to read, and we need none of it
+            return  # taken; only its answer was too big or too slow to read, so no verdict is known
         reason = f"{failed.reason} {failed.status}" if failed.status else failed.reason
         if not failed.transient:
             raise _GiveUp(reason) from None
         raise RuntimeError(reason) from None
+    refused_by_service = formats.rejection(endpoint.kind, answer.body)
+    if refused_by_service:
+        # A wrong signature, a rate limit, a robot removed from its group: retried, then dead.
+        raise RuntimeError(f"rejected: {refused_by_service}")
 
 
 class _Mailer:

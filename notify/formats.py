@@ -109,6 +109,31 @@ def build(kind: str, url: str, secret: str, message: Message, *, delivery_id: st
     return builder(url, secret, message, delivery_id, now)
 
 
+# Where a chat service puts its verdict in a 200 answer, and the value that means accepted:
+# DingTalk and WeCom {"errcode": 0, "errmsg": "ok"}; Feishu {"code": 0, "msg": "success"} (older bots
+# {"StatusCode": 0}). Slack and generic receivers say no with an HTTP status.
+_VERDICT = {"dingtalk": ("errcode",), "wecom": ("errcode",), "feishu": ("code", "StatusCode")}
+
+
+def rejection(kind: str, body: bytes) -> str | None:
+    """The service's own refusal inside a 2xx answer as a short code ("errcode 310000"), or None
+    when it accepted. Only the number is kept: the remote's words never reach a user."""
+    fields = _VERDICT.get(kind)
+    if not fields:
+        return None
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return "unreadable answer"
+    if not isinstance(answer, dict):
+        return "unreadable answer"
+    for field in fields:
+        if field in answer:
+            code = answer[field]
+            return None if code == 0 else f"{field} {int(code) if isinstance(code, int) else '?'}"
+    return "unreadable answer"
+
+
 def verify_generic(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     """Whether `signature` (an X-Cadence-Signature header) signs `timestamp` and `body` with
     `secret`, compared in constant time. An empty secret verifies nothing."""

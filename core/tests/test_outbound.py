@@ -276,7 +276,7 @@ def test_a_named_local_server_receives_the_exact_request(local_http: Any, http_s
 
     response = outbound.post(f"{http_server.url}/hooks/1?token=xyz", body, headers)
 
-    assert response == outbound.Response(status=200)
+    assert response == outbound.Response(status=200, body=b'{"ok":true}')
     [request] = http_server.requests
     assert request["path"] == "/hooks/1?token=xyz"
     assert request["body"] == body

@@ -320,13 +320,48 @@ def test_a_signed_webhook_hears_the_event_once_with_its_delivery_key(world: Any,
 def test_each_chat_service_gets_its_own_format_through_the_worker(
     world: Any, http_server: Any, kind: str, shape: Any
 ) -> None:
-    hook(world, http_server, kind=kind, secret="SEC123" if kind in ("dingtalk", "feishu") else "")
+    endpoint = hook(world, http_server, kind=kind, secret="SEC123" if kind in ("dingtalk", "feishu") else "")
+    http_server.respond = (200, {}, ACCEPTED[kind])
     assign(world, "extra")
     delivery.deliver_due()
     [request] = http_server.wait_for(1)
     assert shape(json.loads(request["body"]))
     if kind == "dingtalk":
         assert "timestamp=" in request["path"] and "sign=" in request["path"]
+    assert Delivery.objects.get(endpoint=endpoint).status == DeliveryStatus.SENT
+
+
+ACCEPTED = {
+    "dingtalk": b'{"errcode":0,"errmsg":"ok"}',
+    "wecom": b'{"errcode":0,"errmsg":"ok"}',
+    "feishu": b'{"StatusCode":0,"StatusMessage":"success","code":0,"data":{},"msg":"success"}',
+    "slack": b"ok",
+}
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+@pytest.mark.parametrize(
+    ("kind", "answer", "error"),
+    [
+        ("dingtalk", b'{"errcode":310000,"errmsg":"sign not match, more: [secret-ish]"}', "errcode 310000"),
+        ("wecom", b'{"errcode":93000,"errmsg":"invalid webhook url"}', "errcode 93000"),
+        ("feishu", b'{"code":19021,"data":{},"msg":"sign match fail"}', "code 19021"),
+        ("feishu", b"<html>not json</html>", "unreadable answer"),
+    ],
+)
+def test_a_chat_service_that_says_no_inside_a_200_is_retried(
+    world: Any, http_server: Any, kind: str, answer: bytes, error: str
+) -> None:
+    endpoint = hook(world, http_server, kind=kind)
+    http_server.respond = (200, {}, answer)
+    assign(world, "extra")
+    delivery.deliver_due()
+    refused = Delivery.objects.get(endpoint=endpoint)
+    assert (refused.status, refused.last_error) == (DeliveryStatus.PENDING, f"rejected: {error}")
+    http_server.respond = (200, {}, ACCEPTED[kind])
+    delivery.deliver_due(now=refused.next_attempt_at + datetime.timedelta(seconds=1))
+    refused.refresh_from_db()
+    assert (refused.status, refused.attempts) == (DeliveryStatus.SENT, 2)
 
 
 @pytest.mark.usefixtures("loopback_allowed")

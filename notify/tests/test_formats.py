@@ -479,3 +479,22 @@ def test_refuses_what_it_cannot_send() -> None:
         build("generic", HOOK, "", message(), delivery_id="d\r\nX-Evil: 1", now=NOW)
     with pytest.raises(ValueError, match="header"):
         build("generic", HOOK, "", message(event="事件"), delivery_id="d", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "verdict"),
+    [
+        ("dingtalk", b'{"errcode":0,"errmsg":"ok"}', None),
+        ("dingtalk", b'{"errcode":130101,"errmsg":"send too fast"}', "errcode 130101"),
+        ("wecom", b'{"errcode":0,"errmsg":"ok"}', None),
+        ("feishu", b'{"code":0,"msg":"success"}', None),
+        ("feishu", b'{"StatusCode":0,"StatusMessage":"success"}', None),  # older custom bots
+        ("feishu", b'{"code":"x","msg":"odd"}', "code ?"),
+        ("dingtalk", b"[0]", "unreadable answer"),
+        ("wecom", b"{}", "unreadable answer"),
+        ("slack", b"invalid_payload", None),  # Slack says no with an HTTP status
+        ("generic", b"", None),
+    ],
+)
+def test_a_service_verdict_inside_a_200_is_read(kind: str, body: bytes, verdict: str | None) -> None:
+    assert formats.rejection(kind, body) == verdict
