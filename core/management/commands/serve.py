@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from cadence.settings import INSECURE_SECRET_KEY
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
         if User.objects.filter(email="demo@cadence.local").exists():
             self.stdout.write("Demo login: demo@cadence.local / cadence-demo")
         self.stdout.flush()
+        # Granian forks its workers from this process: none may inherit its connection or pool, or
+        # two workers would talk over one PostgreSQL socket and read each other's answers.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
         Granian(
             "cadence.wsgi:application",
             address=host,
