@@ -82,12 +82,9 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices)
 
 
-class PasswordForm(ServiceForm):
-    current_password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class NewPasswordForm(ServiceForm):
+    """A new password, typed twice."""
+
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -105,6 +102,19 @@ class PasswordForm(ServiceForm):
         if data.get("new_password") != data.get("new_password_again"):
             self.add_error("new_password_again", _("The two passwords differ."))
         return data
+
+
+class PasswordForm(NewPasswordForm):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "new_password", "new_password_again"]
+
+
+class PasswordResetRequestForm(ServiceForm):
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
 
 class TokenForm(ServiceForm):

@@ -3,8 +3,11 @@ record the activity."""
 
 import datetime
 import hashlib
+import ipaddress
+import logging
 import re
 import secrets
+import threading
 import zoneinfo
 from typing import Any
 
@@ -12,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -25,6 +28,7 @@ from accounts.models import (
     Invitation,
     Language,
     Membership,
+    PasswordReset,
     Team,
     TeamKind,
     TeamMember,
@@ -43,6 +47,9 @@ _HANDLE = re.compile(r"^[A-Za-z0-9_.\-]{2,30}$")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9\-]{0,48}[a-z0-9])?$")
 TOKEN_PREFIX = "cad_"  # noqa: S105 (a public prefix, not a secret)
 UNSET: Any = object()
+# The thread that mails a password reset link after the answer has gone (tests wait for it by name).
+RESET_MAIL_THREAD = "password-reset-mail"
+logger = logging.getLogger(__name__)
 
 
 def hash_secret(secret: str) -> str:
@@ -166,6 +173,113 @@ def end_sessions(user: User, *, keep: str | None = None) -> None:
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.session_key != keep and session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
+
+
+# --- Password reset ("forgot your password?") ----------------------------------------------------
+
+
+def request_password_reset(*, ip: str, email: str) -> None:
+    """Mail a reset link if an active account has exactly this address (any case).
+
+    The caller learns nothing: the same answer, in about the same time, whether or not the account
+    exists. The link goes only to the address stored on the account, never to the one in the
+    request (GitLab CVE-2023-7028), and in the account's language.
+    """
+    email = (email or "").strip()
+    # The address hashed: any length fits the key, and what strangers typed is not kept.
+    keys = [f"reset:ip:{ip}", f"reset:account:{hash_secret(email.lower())[:32]}"]
+    plain = secrets.token_urlsafe(32)
+    token_hash = hash_secret(plain)
+    with transaction.atomic():  # the count and the link in one commit, on either path
+        ratelimit.hit(keys)  # every request counts: a mail is sent on each
+        users = list(User.objects.filter(email__iexact=email, is_active=True)[:2]) if email else []
+        if len(users) != 1:
+            return
+        now = timezone.now()
+        reset = PasswordReset.objects.create(
+            user=users[0],
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + datetime.timedelta(minutes=settings.PASSWORD_RESET_TTL_MINUTES),
+            requested_ip=_ip_or_none(ip),
+        )
+        transaction.on_commit(lambda: _send_password_reset(reset, plain))
+
+
+def _ip_or_none(ip: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
+
+
+def _send_password_reset(reset: PasswordReset, plain: str) -> None:
+    """Mail the link from a thread of its own: the answer must not wait for the SMTP conversation,
+    whose length would tell that the account exists. The thread reads no database."""
+    user = reset.user
+    language, address, name, expires_at = user.language, user.email, str(user), reset.expires_at
+    url = f"{settings.SITE_URL}/password-reset/{plain}/"
+
+    def send() -> None:
+        with translation.override(language):
+            context = {"name": name, "url": url, "expires_at": expires_at}
+            message = EmailMessage(
+                subject=_("Reset your Cadence password"),
+                body=render_to_string("accounts/email/password_reset.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[address],
+                headers={"Content-Language": language},
+            )
+        try:
+            message.send()
+        except Exception as error:  # the person can ask again; nothing to undo
+            logger.warning("The password reset mail of user %s was not sent: %r", reset.user_id, error)
+
+    threading.Thread(target=send, name=RESET_MAIL_THREAD, daemon=True).start()
+
+
+def _reset_link_not_open() -> NotFound:
+    return NotFound(_("This password reset link is not valid any more: it was used, it expired, or it is wrong."))
+
+
+def open_password_reset(plain: str, *, ip: str) -> PasswordReset:
+    """The reset a token opens, if it is unused and not expired; else NotFound.
+
+    Wrong, used and expired tokens count as failures of the IP (and of the token), like a wrong
+    password: after ten, the IP is locked for a while.
+    """
+    token_hash = hash_secret(plain)
+    keys = [f"reset-open:ip:{ip}", f"reset-open:{token_hash[:16]}"]
+    ratelimit.check(keys)
+    reset = PasswordReset.objects.select_related("user").filter(token_hash=token_hash).first()
+    if (
+        reset is None
+        or not reset.is_open
+        or not reset.user.is_active
+        or not constant_time_compare(reset.token_hash, token_hash)
+    ):
+        ratelimit.record_failure(keys)
+        raise _reset_link_not_open()
+    return reset
+
+
+def complete_password_reset(plain: str, *, new_password: str, ip: str) -> None:
+    """Set the new password: the link is used up, every other open link of the account dies, and
+    every session of the account ends (whoever used the old password is signed out)."""
+    reset = open_password_reset(plain, ip=ip)  # outside the transaction: its failure count must stay
+    user = reset.user
+    _check_password(new_password, user, "new_password")
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = PasswordReset.objects.filter(pk=reset.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now
+        )
+        if not claimed:  # used by a request that ran at the same time
+            raise _reset_link_not_open()
+        PasswordReset.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+    end_sessions(user)
 
 
 # --- API tokens --------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Pages of people and organisation: signing in, the account, workspaces, members, departments and
 teams. Thin: parse with a form, call a service or a query, render."""
 
-from typing import Any
+import functools
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +22,9 @@ from accounts.forms import (
     LanguageForm,
     LoginForm,
     MemberForm,
+    NewPasswordForm,
     PasswordForm,
+    PasswordResetRequestForm,
     ProfileForm,
     SignUpForm,
     TeamForm,
@@ -30,8 +34,19 @@ from accounts.forms import (
     department_choices,
 )
 from accounts.models import Membership, TeamKind
+from core.errors import NotFound
 from core.permissions import can, outranks_or_equals, require
-from core.web import actor_for, client_ip, errors_as_pages, is_htmx, page_from, panel_context, safe_next, web_view
+from core.web import (
+    View,
+    actor_for,
+    client_ip,
+    errors_as_pages,
+    is_htmx,
+    page_from,
+    panel_context,
+    safe_next,
+    web_view,
+)
 
 # --- Signing in and the account ------------------------------------------------------------------
 
@@ -99,6 +114,60 @@ def password(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password was changed. Your other sessions were signed out."))
             return redirect("accounts:profile")
     return render(request, "accounts/password.html", {"form": form}, status=form.status)
+
+
+@errors_as_pages
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Forgot your password? The same answer whether or not an account uses the address."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if form.is_valid():
+        with form.service_errors():
+            services.request_password_reset(ip=client_ip(request), email=form.cleaned_data["email"])
+            return redirect("accounts:password-reset-sent")
+    return render(request, "accounts/password_reset.html", {"form": form}, status=form.status)
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_sent.html", {"ttl_minutes": settings.PASSWORD_RESET_TTL_MINUTES})
+
+
+def _referrer_without_path(view: View) -> View:
+    """For pages whose address holds a secret: a Referer carries at most the site's origin, never
+    the path, and no cache keeps the page. Not `no-referrer`: under it Chromium sends `Origin: null`
+    with the page's own form, which the CSRF check rightly refuses."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "strict-origin"
+        add_never_cache_headers(response)
+        return response
+
+    return cast(View, wrapper)
+
+
+@_referrer_without_path
+@errors_as_pages
+@sensitive_post_parameters()
+def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the mail: choose a new password. Every session of the account ends, this one too."""
+    try:
+        services.open_password_reset(token, ip=client_ip(request))
+        form = NewPasswordForm(request.POST or None)
+        if form.is_valid():
+            with form.service_errors():
+                services.complete_password_reset(
+                    token, ip=client_ip(request), new_password=form.cleaned_data["new_password"]
+                )
+                logout(request)  # this session was ended too: a clean one carries the message
+                messages.success(
+                    request,
+                    _("Your password was changed and every session was signed out. Sign in with the new password."),
+                )
+                return redirect("accounts:login")
+    except NotFound as error:
+        return render(request, "accounts/password_reset_invalid.html", {"message": error.detail}, status=404)
+    return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=form.status)
 
 
 @web_view

@@ -175,6 +175,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cadence <cadence@loca
 # --- Cadence's own knobs.
 TRASH_RETENTION_DAYS = env_int("CADENCE_TRASH_RETENTION_DAYS", 30)
 INVITATION_TTL_DAYS = env_int("CADENCE_INVITATION_TTL_DAYS", 7)
+PASSWORD_RESET_TTL_MINUTES = env_int("CADENCE_PASSWORD_RESET_TTL_MINUTES", 60)
 # Lock after this many failures within the window, for at least the lock time (SECURITY.md rule 9).
 THROTTLE_MAX_FAILURES = env_int("CADENCE_THROTTLE_MAX_FAILURES", 10)
 THROTTLE_WINDOW_SECONDS = env_int("CADENCE_THROTTLE_WINDOW_SECONDS", 600)
