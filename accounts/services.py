@@ -482,15 +482,21 @@ def _send_invitation(invitation: Invitation, plain: str, actor: Membership) -> N
         )
 
 
-def open_invitation(plain: str) -> Invitation:
-    """The invitation a token opens, if it is still open; else NotFound."""
-    ratelimit.check([f"invite:{hash_secret(plain)[:16]}"])
+def open_invitation(plain: str, *, ip: str) -> Invitation:
+    """The invitation a token opens, if it is still open; else NotFound.
+
+    A wrong, used or expired token counts as a failure of the IP, like a wrong password: guessing
+    tokens locks the guesser out for a while. Call it outside a transaction, so the count stays.
+    """
+    keys = [f"invite:ip:{ip}", f"invite:{hash_secret(plain)[:16]}"]
+    ratelimit.check(keys)
     invitation = Invitation.objects.select_related("workspace").filter(token_hash=hash_secret(plain)).first()
     if (
         invitation is None
         or not invitation.is_open
         or not constant_time_compare(invitation.token_hash, hash_secret(plain))
     ):
+        ratelimit.record_failure(keys)
         raise NotFound(_("This invitation is not valid any more."))
     return invitation
 
@@ -500,8 +506,8 @@ def accept_invitation(
 ) -> Membership:
     """Join the workspace. A signed-in user must own the invited address; a new person signs up."""
     ratelimit.hit([f"accept:ip:{ip}"])
+    invitation = open_invitation(plain, ip=ip)
     with transaction.atomic():
-        invitation = open_invitation(plain)
         if user is None or not user.is_authenticated:
             if User.objects.filter(email__iexact=invitation.email).exists():
                 raise Unauthenticated(_("An account with this email exists: sign in first, then open the link again."))

@@ -198,7 +198,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
 @sensitive_post_parameters("password")
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Signed in with the invited address: join. Not signed in: sign up, or sign in first."""
-    invitation = services.open_invitation(token)
+    invitation = services.open_invitation(token, ip=client_ip(request))
     user: Any = request.user
     if user.is_authenticated:
         if request.method == "POST":

@@ -190,6 +190,18 @@ def test_expired_and_revoked_invitations_do_not_open(world: Any) -> None:
     assert not User.objects.filter(email__in=["late@example.test", "gone@example.test"]).exists()
 
 
+def test_guessing_invitation_tokens_locks_the_ip(world: Any, settings: Any) -> None:
+    guesser = Client(REMOTE_ADDR="10.7.7.7")
+    for n in range(settings.THROTTLE_MAX_FAILURES):
+        assert guesser.get(f"/invite/guess{n}").status_code == 404
+    # Locked: even the right token does not open for this IP; another IP still opens it.
+    assert guesser.get(f"/invite/{world.invitation_token}").status_code == 429
+    body = {"token": world.invitation_token, "username": "newbie", "password": "Long-enough-passphrase-1"}
+    api = Client(REMOTE_ADDR="10.7.7.7").post("/api/v1/invitations/accept", body, content_type="application/json")
+    assert api.status_code == 429 and not User.objects.filter(email="newbie@example.test").exists()
+    assert Client(REMOTE_ADDR="10.7.7.8").get(f"/invite/{world.invitation_token}").status_code == 200
+
+
 def test_invitation_email_reaches_a_real_smtp_server(world: Any, smtp_server: Any, settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
@@ -198,7 +210,7 @@ def test_invitation_email_reaches_a_real_smtp_server(world: Any, smtp_server: An
     message = smtp_server.wait_for(1)[0]
     assert message["To"] == "sam@example.test"
     token = invitation_token_from(message.get_payload(decode=True).decode())
-    assert services.open_invitation(token).email == "sam@example.test"
+    assert services.open_invitation(token, ip="127.0.0.1").email == "sam@example.test"
 
 
 def test_the_language_and_time_zone_are_validated(world: Any) -> None:
