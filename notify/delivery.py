@@ -253,13 +253,20 @@ def queue_digests(now: datetime.datetime | None = None) -> int:
         .values_list("recipient_id", "workspace_id")
         .distinct()
     )
+    pairs = list(waiting)
+    user_ids = {user_id for user_id, _ in pairs}
+    time_zones = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "time_zone"))
+    hours = {
+        (user_id, workspace_id): hour
+        for user_id, workspace_id, hour in Preferences.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "workspace_id", "digest_hour"
+        )
+    }
+    default_hour = Preferences().digest_hour
     queued = 0
-    for user_id, workspace_id in list(waiting):
-        preferences = Preferences.objects.filter(user_id=user_id, workspace_id=workspace_id).first()
-        hour = preferences.digest_hour if preferences else 9
-        user = User.objects.get(pk=user_id)
-        local = now.astimezone(ZoneInfo(user.time_zone))
-        if local.hour < hour:
+    for user_id, workspace_id in pairs:
+        local = now.astimezone(ZoneInfo(time_zones[user_id]))
+        if local.hour < hours.get((user_id, workspace_id), default_hour):
             continue
         key = f"digest:{workspace_id}:{user_id}:{local.date().isoformat()}"
         with transaction.atomic():
