@@ -7,6 +7,7 @@ model that has one (team members, mentions). Users are included when they are me
 
 import base64
 import binascii
+import datetime
 import gzip
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from accounts.models import Membership, User, Workspace
@@ -54,12 +56,26 @@ def workspace_models() -> list[tuple[type[models.Model], str]]:
     return result
 
 
+class _ExactTimes(DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder cuts them to milliseconds, so a restored row
+    would differ from the one backed up."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _rows(qs: models.QuerySet) -> list[Any]:
+    return list(json.loads(serializers.serialize("json", qs, cls=_ExactTimes)))
+
+
 def export_workspace(workspace: Workspace) -> dict[str, Any]:
     user_ids = Membership.objects.filter(workspace=workspace).values_list("user_id", flat=True)
-    rows: list[Any] = json.loads(serializers.serialize("json", User.objects.filter(pk__in=user_ids).order_by("pk")))
+    rows = _rows(User.objects.filter(pk__in=user_ids).order_by("pk"))
     for model, path in workspace_models():
         qs = model._base_manager.filter(**{path: workspace.pk}).order_by("pk")
-        rows.extend(json.loads(serializers.serialize("json", qs)))
+        rows.extend(_rows(qs))
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,

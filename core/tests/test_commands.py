@@ -1,3 +1,4 @@
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,17 @@ def test_demo_builds_a_bilingual_organisation(db: Any) -> None:
     assert demo.check_password("cadence-demo")
     call_command("demo", "--if-empty")  # a second run with --if-empty changes nothing
     assert Workspace.objects.count() == 1
+
+
+def test_a_restore_keeps_times_to_the_microsecond(world: Any, tmp_path: Path) -> None:
+    """A time with a few microseconds (here 412) came back as whole seconds, once in a thousand rows."""
+    exact = datetime.datetime(2030, 1, 2, 3, 4, 5, 412, tzinfo=datetime.UTC)
+    Department.objects.filter(pk=world.department.pk).update(updated_at=exact)
+    path = tmp_path / "acme.json"
+    write_backup(path, export_workspace(world.acme))
+    world.acme.delete()
+    restore_workspace(read_backup(path))
+    assert Department.objects.get(pk=world.department.pk).updated_at == exact
 
 
 def test_backup_and_restore_round_trip_one_workspace(world: Any, tmp_path: Path) -> None:
