@@ -125,6 +125,7 @@ def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from core.api import router as core_router
     from notify.api import router as notify_router
+    from product.api import router as product_router
     from projects.api import router as projects_router
     from sprints.api import router as sprints_router
 
@@ -133,6 +134,7 @@ def _register_routers() -> None:
     api.add_router("", projects_router)
     api.add_router("", sprints_router)
     api.add_router("", notify_router)
+    api.add_router("", product_router)
 
 
 _register_routers()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "projects",
     "sprints",
     "notify",
+    "product",
 ]
 
 MIDDLEWARE = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("sprints.urls")),
     path("", include("notify.urls")),
+    path("", include("product.urls")),
 ]

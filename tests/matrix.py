@@ -73,7 +73,7 @@ def fingerprint() -> tuple[Any, ...]:
 
     summary: list[Any] = []
     for model in apps.get_models():
-        if model._meta.app_label not in {"core", "accounts", "projects", "sprints", "notify"} or model.__name__ in {
+        if model._meta.app_label not in {"core", "accounts", "projects", "sprints", "notify", "product"} or model.__name__ in {
             "Throttle",
             "ScheduledRun",
         }:

@@ -1,0 +1,12 @@
+"""Requirements, feedback, releases and the roadmap over HTTP: one router made of the domain's parts."""
+
+from ninja import Router
+
+from product.api_feedback import router as feedback_router
+from product.api_releases import router as releases_router
+from product.api_requirements import router as requirements_router
+
+router = Router(tags=["product"])
+router.add_router("", requirements_router)
+router.add_router("", feedback_router)
+router.add_router("", releases_router)

@@ -1,0 +1,47 @@
+"""Products, requirements, feedback and releases in the shared registry: history, comments,
+watchers, attachments and the trash work for them."""
+
+from django.urls import reverse
+
+from core.registry import ObjectType, register
+
+
+def register_types() -> None:
+    from product.models import Feedback, Product, Release, Requirement
+
+    register(
+        ObjectType(
+            "product",
+            Product,
+            "product.view",
+            "product.edit",
+            web_url=lambda o: reverse("product:product", args=[o.workspace.slug, o.pk]),
+        )
+    )
+    register(
+        ObjectType(
+            "requirement",
+            Requirement,
+            "product.view",
+            "product.edit",
+            web_url=lambda o: reverse("product:requirement", args=[o.workspace.slug, o.number]),
+        )
+    )
+    register(
+        ObjectType(
+            "feedback",
+            Feedback,
+            "product.view",
+            "product.edit",
+            web_url=lambda o: reverse("product:feedback", args=[o.workspace.slug, o.pk]),
+        )
+    )
+    register(
+        ObjectType(
+            "release",
+            Release,
+            "product.view",
+            "product.edit",
+            web_url=lambda o: reverse("product:release", args=[o.workspace.slug, o.pk]),
+        )
+    )
