@@ -124,11 +124,11 @@ def clean_fields(actor: "Membership", product: Product, fields: dict[str, Any]) 
     for field, choices in (("type", RequirementType), ("source", Source)):
         if field in clean:
             choice(field, clean[field], choices)
-    for field, choices in (("moscow", MoSCoW), ("kano", Kano)):
+    for field, categories in (("moscow", MoSCoW), ("kano", Kano)):
         if field in clean:
             clean[field] = clean[field] or ""
             if clean[field]:
-                choice(field, clean[field], choices)
+                choice(field, clean[field], categories)
     for field in ("proposer_id", "owner_id"):
         if field in clean:
             if clean[field] is None:
