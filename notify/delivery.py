@@ -58,7 +58,25 @@ def _message_id(delivery: Delivery) -> str:
     return f"<{digest}@cadence.delivery>"
 
 
+def _customer_email(delivery: Delivery, connection: Any) -> EmailMultiAlternatives:
+    payload = delivery.payload
+    with translation.override(payload.get("language") or settings.LANGUAGE_CODE):
+        context = {"body": payload["body"], "url": payload.get("url", "")}
+        message = EmailMultiAlternatives(
+            subject=payload["subject"],
+            body=render_to_string("notify/email/customer.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[payload["address"]],
+            connection=connection,
+            headers={"Message-ID": _message_id(delivery), "X-Cadence-Delivery": delivery.key},
+        )
+        message.attach_alternative(render_to_string("notify/email/customer.html", context), "text/html")
+    return message
+
+
 def _email(delivery: Delivery, connection: Any) -> EmailMultiAlternatives:
+    if delivery.channel == Channel.CUSTOMER:
+        return _customer_email(delivery, connection)
     user = delivery.recipient
     assert user is not None
     with translation.override(user.language):
@@ -220,6 +238,8 @@ def _attempt(delivery: Delivery, mailer: _Mailer, now: datetime.datetime) -> Non
     try:
         if delivery.channel == Channel.WEBHOOK:
             _send_webhook(delivery, now)
+        elif delivery.channel == Channel.CUSTOMER:
+            mailer.send(delivery)
         else:
             _still_a_member(delivery)
             mailer.send(delivery)

@@ -281,5 +281,26 @@ def _webhook_deliveries(
     ]
 
 
+def email_customer(
+    *, workspace_id: int, address: str, key: str, language: str, subject: str, body: str, url: str = ""
+) -> None:
+    """Queue one email to someone who has no account, such as a customer who gave feedback.
+
+    The message is written now, in the caller's words and language; `key` makes it once only.
+    Call it inside the transaction of the change that causes it, like `emit`."""
+    payload = {"address": address, "language": language, "subject": " ".join(subject.split()), "body": body}
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                workspace_id=workspace_id,
+                channel="customer",
+                key=key[:200],
+                payload=payload | {"url": absolute(url) if url else ""},
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url

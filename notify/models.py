@@ -64,6 +64,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", pgettext_lazy("notification channel", "Email")
     DIGEST = "digest", _("Daily digest")
     WEBHOOK = "webhook", _("Webhook")
+    # To someone without an account (a customer who gave feedback): the payload holds the message.
+    CUSTOMER = "customer", _("Customer email")
 
 
 class Delivery(models.Model):

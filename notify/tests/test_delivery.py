@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import services as core
 from core.errors import PermissionDenied
 from notify import delivery, formats, services
-from notify.events import emit
+from notify.events import email_customer, emit
 from notify.models import Delivery, DeliveryStatus, EmailState, Notification, Preferences, WebhookEndpoint
 from projects import items
 
@@ -446,3 +446,27 @@ def test_low_priority_events_wait_for_one_daily_digest(world: Any, smtp: Any) ->
     assert message["Subject"] == "Your Cadence digest: 2 updates"
     text = parts(message)["text/plain"]
     assert text.count(f"commented on {item.key}") == 2
+
+
+# --- Email to people without an account ----------------------------------------------------------
+
+
+def test_a_customer_email_goes_once_in_its_language_with_the_text_escaped(world: Any, smtp: Any) -> None:
+    body = "Dark mode <b>shipped</b> in 2.0.\nThank you."
+    for _ in range(2):  # the same key queues it once
+        email_customer(
+            workspace_id=world.acme.pk,
+            address="li.lei@example.test",
+            key="customer:test:li.lei@example.test",
+            language="en",
+            subject="Shipped:\r\nDark mode",
+            body=body,
+        )
+    assert Delivery.objects.filter(channel="customer").count() == 1
+    delivery.deliver_due()
+    [message] = [m for m in smtp.messages if m["To"] == "li.lei@example.test"]
+    assert subject(message) == "Shipped: Dark mode"
+    text, html = parts(message)["text/plain"], parts(message)["text/html"]
+    assert body in text and "You are not on a mailing list" in text
+    assert "&lt;b&gt;shipped&lt;/b&gt;" in html and "<b>" not in html
+    assert Delivery.objects.get(channel="customer").status == DeliveryStatus.SENT
