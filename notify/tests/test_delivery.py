@@ -466,7 +466,7 @@ def test_a_customer_email_goes_once_in_its_language_with_the_text_escaped(world:
     delivery.deliver_due()
     [message] = [m for m in smtp.messages if m["To"] == "li.lei@example.test"]
     assert subject(message) == "Shipped: Dark mode"
-    text, html = parts(message)["text/plain"], parts(message)["text/html"]
+    text, html = parts(message)["text/plain"].replace("\r\n", "\n"), parts(message)["text/html"]
     assert body in text and "You are not on a mailing list" in text
     assert "&lt;b&gt;shipped&lt;/b&gt;" in html and "<b>" not in html
     assert Delivery.objects.get(channel="customer").status == DeliveryStatus.SENT
