@@ -29,6 +29,7 @@ import django
 django.setup()
 
 import generate_items  # noqa: E402
+import generate_requirements  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -300,6 +301,8 @@ def main() -> None:
     parser.add_argument("--workspaces", type=int, default=1, help="bench, bench-2, ... (each has every user)")
     parser.add_argument("--items", type=int, default=0, help="work items in workspace bench (default: none)")
     parser.add_argument("--projects", type=int, help="projects for the items (default: items / 2000)")
+    parser.add_argument("--requirements", type=int, default=0, help="requirements in workspace bench")
+    parser.add_argument("--feedback", type=int, default=0, help="with --requirements: linked feedback items")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--token-file", type=Path, default=settings.VAR_DIR / "bench-token.txt")
     parser.add_argument("--targets-file", type=Path, help="ids for load.py (default: bench-targets.json by the token)")
@@ -328,6 +331,12 @@ def main() -> None:
         item_targets = make_items(targets, args, user_ids, comments, rng)
     else:
         make_activity(targets, args.activity, user_ids, comments, rng)
+    if args.requirements:
+        workspace = Workspace.objects.get(slug="bench")
+        found = generate_requirements.make_requirements(
+            workspace, args.requirements, args.feedback, user_ids, rng, step
+        )
+        item_targets = (item_targets or {}) | found
 
     if connection.vendor == "postgresql":
         analyzed = time.perf_counter()
@@ -341,10 +350,8 @@ def main() -> None:
     if item_targets is not None:
         targets_file = args.targets_file or args.token_file.with_name("bench-targets.json")
         targets_file.write_text(json.dumps(item_targets, indent=1) + "\n")
-        print(
-            f"targets in {targets_file}: project {item_targets['project']}, user0 owns"
-            f" {item_targets['my_work_open_items']} open items"
-        )
+        scalars = {k: v for k, v in item_targets.items() if isinstance(v, int | str)}
+        print(f"targets in {targets_file}: {scalars}")
     total = time.perf_counter() - started
     print(f"done: {written[0]:,} rows in {total:.1f} s ({written[0] / total:,.0f} rows/s); password: {PASSWORD}")
     print(f"token for user0@bench.test (also in {args.token_file}):\n{token}")

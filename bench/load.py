@@ -36,7 +36,8 @@ ORG_OPS = [
     "create_comment",
 ]
 ITEM_OPS = ["backlog", "board", "my_work", "item", "item_history", "create_item", "transition"]
-OPS = ORG_OPS + ITEM_OPS
+REQUIREMENT_OPS = ["requirements_ranked", "requirements_manual", "requirement", "feedback_inbox"]
+OPS = ORG_OPS + ITEM_OPS + REQUIREMENT_OPS
 Request = tuple[str, str, dict | None]  # method, path, JSON body
 
 
@@ -86,6 +87,17 @@ def item_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
     return ops
 
 
+def requirement_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
+    """The ranked backlog's first page (by score, the default, and by manual rank), the detail of
+    the requirement with the most linked feedback, and the feedback triage inbox's first page."""
+    return {
+        "requirements_ranked": get(f"{base}/requirements?limit=100"),
+        "requirements_manual": get(f"{base}/requirements?sort=rank&limit=100"),
+        "requirement": get(f"{base}/requirements/{targets['requirement']}"),
+        "feedback_inbox": get(f"{base}/feedback?status=linked&limit=100"),
+    }
+
+
 async def prepare(
     client: httpx.AsyncClient, ws: str, deep_pages: int, wanted: list[str], targets: dict | None
 ) -> dict[str, Callable[[], Request]]:
@@ -96,6 +108,10 @@ async def prepare(
         if targets is None:
             raise SystemExit("work-item operations need the targets file of generate.py --items")
         ops |= item_ops(base, targets)
+    if set(wanted) & set(REQUIREMENT_OPS):
+        if targets is None or "requirement" not in targets:
+            raise SystemExit("requirement operations need the targets file of generate.py --requirements")
+        ops |= requirement_ops(base, targets)
     if not set(wanted) & set(ORG_OPS):
         return ops
     r = await client.get(f"{base}/departments", params={"sort": "created", "limit": 1})

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from load import ITEM_OPS, OPS, ORG_OPS, cpu_of, format_table
+from load import ITEM_OPS, OPS, ORG_OPS, REQUIREMENT_OPS, cpu_of, format_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_CLUSTER = ROOT / "scripts" / "pg-test-cluster"
@@ -135,6 +135,8 @@ def generate(args: argparse.Namespace, db_url: str, var: Path) -> float:
         command += ["--items", str(args.items)]
     if args.projects:
         command += ["--projects", str(args.projects)]
+    if args.requirements:
+        command += ["--requirements", str(args.requirements), "--feedback", str(args.feedback)]
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=4 * 3600)
     return time.perf_counter() - started
@@ -147,6 +149,8 @@ def snapshot_of(args: argparse.Namespace) -> Path:
         name += f"-projects{args.projects}"
     if args.comments is not None:
         name += f"-comments{args.comments}"
+    if args.requirements:
+        name += f"-req{args.requirements}-fb{args.feedback}"
     snapshot = SNAPSHOTS / name
     if (snapshot / "ready.json").exists():
         return snapshot
@@ -215,6 +219,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000, help="activity rows (besides the items' history)")
     parser.add_argument("--items", type=int, default=0, help="work items (default: none, the organisation only)")
     parser.add_argument("--projects", type=int, help="with --items: default items / 2000")
+    parser.add_argument("--requirements", type=int, default=0, help="requirements (measures the product operations)")
+    parser.add_argument("--feedback", type=int, default=0, help="with --requirements: linked feedback items")
     parser.add_argument("--users", type=int, help="default: 5000, or items / 200 (at least 50) with --items")
     parser.add_argument("--comments", type=int, help="default: users / 2")
     parser.add_argument("--workspaces", type=int, default=1)
@@ -238,7 +244,7 @@ def main() -> None:
     if args.users is None:
         args.users = max(50, args.items // 200) if args.items else 5000
     if args.ops is None:
-        args.ops = ",".join(ITEM_OPS if args.items else ORG_OPS)
+        args.ops = ",".join(REQUIREMENT_OPS if args.requirements else ITEM_OPS if args.items else ORG_OPS)
     if args.generate_only and not args.reuse:
         parser.error("--generate-only needs --reuse")
     if args.reuse and args.db == "postgres" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -282,6 +288,8 @@ def main() -> None:
             threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
             served = f"gunicorn {args.workers} {args.worker_class} workers{threads}"
         items = f"{args.items:,} work items, " if args.items else ""
+        if args.requirements:
+            items += f"{args.requirements:,} requirements with {args.feedback:,} linked feedback, "
         print(
             f"\n{args.db}, {items}{args.rows:,} activity rows, {args.users:,} users;"
             f" generated in {generation:.1f} s{' (once, reused)' if snapshot else ''};"
