@@ -57,14 +57,15 @@ YEAR = datetime.timedelta(days=365)
 
 
 def _columns(model: type[models.Model]) -> list[str]:
-    return [f.column for f in model._meta.concrete_fields if not f.primary_key]
+    return [str(f.column) for f in model._meta.concrete_fields if not f.primary_key]
 
 
 def write(model: type[models.Model], rows: Iterable[dict[str, Any]], step: Callable[[str, float, int], None]) -> int:
     """Insert rows (dicts by column) in transactions of FLUSH; returns how many."""
     table, columns = model._meta.db_table, _columns(model)
     postgres = connection.vendor == "postgresql"
-    started, count, buffer = time.perf_counter(), 0, []
+    started, count = time.perf_counter(), 0
+    buffer: list[tuple[Any, ...]] = []
 
     def flush() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
