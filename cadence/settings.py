@@ -44,8 +44,8 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "sprints",
-    "notify",
     "product",
+    "notify",
 ]
 
 MIDDLEWARE = [
