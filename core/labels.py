@@ -9,6 +9,14 @@ TYPE_LABELS = {
     "team": _("Team"),
     "comment": _("Comment"),
     "attachment": _("Attachment"),
+    "project": _("Project"),
+    "milestone": _("Milestone"),
+    "work_item": _("Work item"),
+    "sprint": _("Sprint"),
+    "product": _("Product"),
+    "requirement": _("Requirement"),
+    "feedback": _("Feedback"),
+    "release": _("Release"),
 }
 
 VERB_LABELS = {
@@ -24,6 +32,26 @@ VERB_LABELS = {
     "removed": _("removed"),
     "invited": _("invited"),
     "invitation_revoked": _("revoked an invitation to"),
+    "transitioned": _("moved"),
+    "planned": _("planned"),
+    "unplanned": _("took out of its release"),
+    "shipped": _("shipped"),
+    "linked": _("linked"),
+    "unlinked": _("unlinked"),
+    "linked_item": _("linked a work item to"),
+    "unlinked_item": _("unlinked a work item from"),
+    "submitted": _("received through the public form"),
+    "imported": _("imported"),
+    "uploaded_import": _("uploaded an import for"),
+    "imported_feedback": _("imported feedback into"),
+    "answered": _("answered"),
+    "reranked": _("reordered"),
+    "shared_roadmap": _("shared the roadmap of"),
+    "revoked_share": _("revoked a roadmap link of"),
+    "renewed_form_link": _("renewed the feedback form link of"),
+    "added_module": _("added a module to"),
+    "removed_module": _("removed a module from"),
+    "updated_product_settings": _("changed the product settings of"),
 }
 
 FIELD_LABELS = {

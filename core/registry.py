@@ -30,6 +30,8 @@ class ObjectType:
     # Narrows a queryset to the rows this actor may see (beyond the capability).
     visible: Callable[["Membership", models.QuerySet], models.QuerySet] = field(default=_same_workspace)
     web_url: Callable[[Any], str] | None = None
+    # Runs in the restore's transaction, after the object is back (recount what it feeds).
+    on_restore: Callable[["Membership", Any], None] | None = None
 
     def label(self, obj: Any) -> str:
         return str(obj)[:200]

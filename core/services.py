@@ -176,6 +176,9 @@ def restore(actor: "Membership", item: TrashItem) -> Any:
         obj.deleted_at = None
         item.delete()
         record(actor, "restored", obj)
+        on_restore = get_type(item.target_type).on_restore
+        if on_restore is not None:
+            on_restore(actor, obj)
     return obj
 
 

@@ -7,6 +7,7 @@ from product.api_releases import router as releases_router
 from product.api_requirements import router as requirements_router
 
 router = Router(tags=["product"])
-router.add_router("", requirements_router)
+# Feedback first: its /requirements/export must be matched before /requirements/{number}.
 router.add_router("", feedback_router)
+router.add_router("", requirements_router)
 router.add_router("", releases_router)

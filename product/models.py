@@ -138,7 +138,7 @@ class Kano(models.TextChoices):
 class Requirement(VersionedModel, SoftDeleteModel):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     number = models.PositiveIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="requirements")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="requirements")
     module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(_("title"), max_length=300)
     # The PRD: Markdown, every version kept in Revision; `revision` is the number of the current one.
@@ -168,7 +168,7 @@ class Requirement(VersionedModel, SoftDeleteModel):
     moscow = models.CharField(_("MoSCoW"), max_length=10, choices=MoSCoW.choices, blank=True)
     kano = models.CharField(_("Kano category"), max_length=20, choices=Kano.choices, blank=True)
     # The workspace model's score with the demand signal, kept current by the services; null when
-    # inputs are missing. Indexed: the ranked backlog reads it.
+    # inputs are missing. The ranked backlog reads it through `requirement_score` (migration 0002).
     score = models.FloatField(null=True, blank=True)
     # The manual order (drag and drop): small first. Spaced out so that a move updates one row.
     rank = models.BigIntegerField(default=0)
@@ -181,7 +181,6 @@ class Requirement(VersionedModel, SoftDeleteModel):
         indexes = [
             models.Index(fields=["workspace", "-id"], name="requirement_list"),
             models.Index(fields=["workspace", "rank"], name="requirement_rank"),
-            models.Index(fields=["workspace", "-score", "rank"], name="requirement_score"),
             models.Index(fields=["product", "status", "-id"], name="requirement_product"),
             models.Index(fields=["release", "status"], name="requirement_release"),
         ]
@@ -299,9 +298,9 @@ class FeedbackStatus(models.TextChoices):
 
 class Feedback(VersionedModel, SoftDeleteModel):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="feedback")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="feedback")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="feedback")
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.RESTRICT, related_name="feedback")
     content = models.TextField(_("content"))
     kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices, default=FeedbackKind.SUGGESTION)
     sentiment = models.CharField(_("sentiment"), max_length=10, choices=Sentiment.choices, blank=True)

@@ -1,9 +1,18 @@
 """Products, requirements, feedback and releases in the shared registry: history, comments,
 watchers, attachments and the trash work for them."""
 
+from typing import Any
+
 from django.urls import reverse
 
 from core.registry import ObjectType, register
+
+
+def _feedback_restored(actor: Any, feedback: Any) -> None:
+    """Restored feedback counts again in the demand of the requirements it is linked to."""
+    from product.feedback import after_restore
+
+    after_restore(actor, feedback)
 
 
 def register_types() -> None:
@@ -34,6 +43,7 @@ def register_types() -> None:
             "product.view",
             "product.edit",
             web_url=lambda o: reverse("product:feedback", args=[o.workspace.slug, o.pk]),
+            on_restore=_feedback_restored,
         )
     )
     register(

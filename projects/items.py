@@ -385,7 +385,8 @@ def transition(
     warnings = [w for w in [wip_warning(target)] if w]
     before = {"state": item.state.name}
     with transaction.atomic():
-        was_done = item.category == Category.DONE
+        was = item.category
+        was_done = was == Category.DONE
         item.state, item.category = target, target.category
         if target.category == Category.DONE and not was_done:
             item.done_at = timezone.now()
@@ -397,7 +398,17 @@ def transition(
             changes["resolution"] = [None, item.resolution]
         record(actor, "transitioned", item, changes)
         emit("work_item.status_changed", actor=actor, target=item, context={"state": target.name})
+        if target.category not in (was, Category.TODO):
+            _requirements_follow(actor, [item.pk])
     return item, warnings
+
+
+def _requirements_follow(actor: "Membership", item_ids: list[int]) -> None:
+    """Items started or finished: the requirements they implement follow (the release loop of
+    PRODUCT.md loop 1: planned → in progress, and released once the work of a shipped release is done)."""
+    from product import releases
+
+    releases.work_progressed(actor, item_ids)
 
 
 def move_item_to(actor: "Membership", item: WorkItem, *, project_key: str, version: int) -> WorkItem:
@@ -464,6 +475,7 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
         if refused:
             raise ValidationFailed({"state_id": [f"{k} — {v}" for k, v in refused.items()]})
     with transaction.atomic():
+        progressed = []
         for item in items:
             history = [f for f in clean if f in HISTORY_FIELDS]
             before = _history(item, history)
@@ -474,6 +486,8 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
             if target is not None and target.pk != item.state_id:
                 changes_seen["state"] = [item.state.name, target.name]
                 was_done = item.category == Category.DONE
+                if target.category not in (item.category, Category.TODO):
+                    progressed.append(item.pk)
                 item.state, item.category = target, target.category
                 if target.category == Category.DONE and not was_done:
                     item.done_at = timezone.now()
@@ -489,6 +503,8 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
                 _reassigned(actor, item)
             if "state" in changes_seen:
                 emit("work_item.status_changed", actor=actor, target=item, context={"state": item.state.name})
+        if progressed:
+            _requirements_follow(actor, progressed)
     return items
 
 

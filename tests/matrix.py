@@ -67,16 +67,16 @@ def call(client: Any, case: Case, url: str, body: dict[str, Any] | None) -> Any:
     return method(url, body, content_type="application/json")
 
 
+APPS = {"core", "accounts", "projects", "sprints", "notify", "product"}
+
+
 def fingerprint() -> tuple[Any, ...]:
     """A cheap summary of everything a request could change: counts, versions, deletions."""
     from django.apps import apps
 
     summary: list[Any] = []
     for model in apps.get_models():
-        if model._meta.app_label not in {"core", "accounts", "projects", "sprints", "notify", "product"} or model.__name__ in {
-            "Throttle",
-            "ScheduledRun",
-        }:
+        if model._meta.app_label not in APPS or model.__name__ in {"Throttle", "ScheduledRun"}:
             continue
         names = {f.name for f in model._meta.get_fields()}
         aggregates: dict[str, Any] = {"n": models.Count("pk")}

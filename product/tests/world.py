@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from product import products, requirements
+from product.models import ProductSettings
 from product.tests import world_feedback, world_releases
 
 
@@ -32,6 +33,9 @@ def extend(world: Any) -> None:
     )
     second = requirements.create_requirement(owner, product, title="Dark mode")
     other_product = products.create_product(other_owner, name="Hidden product")
+    # Requirement numbers count per workspace: the other workspace's starts at REQ-900, a number acme
+    # has not used, so that naming it in an acme URL finds nothing (the access matrix's foreign cases).
+    ProductSettings.objects.update_or_create(workspace=world.other, defaults={"next_number": 900})
     other_requirement = requirements.create_requirement(other_owner, other_product, title="Hidden requirement")
     world.extra.update(
         product=product,

@@ -1,0 +1,498 @@
+"""Reads of products and requirements, always scoped to the actor's workspace (SECURITY.md rule 1):
+another workspace's product or requirement is a 404, as if it did not exist.
+
+The backlog's filters and sorts are declared here once (rule 10) and used by the API and the web
+alike; the ranked order (score, then the manual rank) pages with its own keyset cursor.
+"""
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connections, models
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import NotFound, ValidationFailed
+from core.pagination import Page, check_limit, paginate
+from core.permissions import require
+from product import scoring
+from product.models import (
+    FeedbackLink,
+    Module,
+    Product,
+    ProductSettings,
+    Release,
+    Requirement,
+    RequirementItem,
+    RequirementStatus,
+    RequirementType,
+    Revision,
+    ScoringModel,
+    Segment,
+    Source,
+    StatusChange,
+)
+from product.products import settings_for
+from product.requirements import TRANSITIONS
+
+if TYPE_CHECKING:
+    from accounts.models import Membership
+
+# The linked feedback shown on a requirement's page; the feedback inbox lists the rest.
+FEEDBACK_SHOWN = 20
+MAX_ID = 2**53
+
+
+# --- Products ------------------------------------------------------------------------------------
+
+
+def products_for(actor: "Membership") -> models.QuerySet[Product]:
+    require(actor, "product.view")
+    return Product.objects.filter(workspace_id=actor.workspace_id).select_related("owner")
+
+
+def get_product(actor: "Membership", product_id: int) -> Product:
+    """The product in the actor's workspace; NotFound otherwise."""
+    product = products_for(actor).filter(pk=product_id).select_related("workspace").first()
+    if product is None:
+        raise NotFound()
+    return product
+
+
+def product_named_in_body(actor: "Membership", product_id: int | None, field: str = "product_id") -> Product:
+    """The product an input names: another workspace's id is a field error (422), not a 404."""
+    product = products_for(actor).filter(pk=product_id).first() if product_id else None
+    if product is None:
+        raise ValidationFailed({field: _("Choose a product of this workspace.")})
+    return product
+
+
+def modules_of(product: Product) -> models.QuerySet[Module]:
+    return Module.objects.filter(product=product).order_by("name", "id")
+
+
+def get_module(actor: "Membership", product: Product, module_id: int) -> Module:
+    module = Module.objects.filter(workspace_id=actor.workspace_id, product=product, pk=module_id).first()
+    if module is None:
+        raise NotFound()
+    module.product = product
+    return module
+
+
+def requirement_counts(product: Product) -> dict[str, int]:
+    """How many requirements of the product are in each status, in one query."""
+    rows = Requirement.objects.filter(product=product).order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def product_settings(actor: "Membership") -> ProductSettings:
+    require(actor, "product.view")
+    return settings_for(actor.workspace_id)
+
+
+# --- Choices for filters and forms, each in one query --------------------------------------------
+
+
+def product_choices(actor: "Membership") -> list[tuple[int, str]]:
+    return list(products_for(actor).order_by("name", "id").values_list("pk", "name"))
+
+
+def module_choices(actor: "Membership", product_id: int | None = None) -> list[tuple[int, str]]:
+    qs = Module.objects.filter(workspace_id=actor.workspace_id, product__deleted_at__isnull=True)
+    if product_id is not None:
+        qs = qs.filter(product_id=product_id)
+        return list(qs.order_by("name", "id").values_list("pk", "name"))
+    return [
+        (pk, f"{product} · {name}")
+        for pk, name, product in qs.order_by("product__name", "name", "id").values_list("pk", "name", "product__name")
+    ]
+
+
+def release_choices(actor: "Membership") -> list[tuple[int, str]]:
+    qs = Release.objects.filter(workspace_id=actor.workspace_id, product__deleted_at__isnull=True)
+    rows = qs.order_by("product__name", "target_date", "id").values_list("pk", "name", "product__name")
+    return [(pk, f"{product} · {name}") for pk, name, product in rows]
+
+
+def people_choices(actor: "Membership") -> list[tuple[int, str]]:
+    from accounts.queries import members_for
+
+    return [(m.user_id, str(m.user)) for m in members_for(actor).order_by("user__display_name", "id")]
+
+
+# --- The backlog: filters and sorts --------------------------------------------------------------
+
+# sort name → label; how each orders is in backlog_page
+SORTS = {
+    "score": gettext_lazy("Score"),
+    "rank": gettext_lazy("Manual"),
+    "-created": gettext_lazy("Newest"),
+    "key": gettext_lazy("Key"),
+}
+INT_FILTERS = ("product", "module", "owner", "release")
+CHOICE_FILTERS: dict[str, Any] = {"status": RequirementStatus, "type": RequirementType, "source": Source}
+TEXT_FILTERS = ("tag", "text")
+FILTERS = (*INT_FILTERS, *CHOICE_FILTERS, *TEXT_FILTERS, "sort")
+MAX_FILTER_TEXT = 100
+
+
+def check_query(query: dict[str, Any]) -> dict[str, Any]:
+    """Only declared parameters with values of the declared form; anything else is refused by name."""
+    clean: dict[str, Any] = {}
+    for name, value in query.items():
+        if value in (None, ""):
+            continue
+        value = str(value)
+        if name in INT_FILTERS:
+            if name == "release" and value == "none":
+                clean[name] = value
+            elif not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+                raise ValidationFailed({name: _("Enter a whole number.")})
+            else:
+                clean[name] = int(value)
+        elif name in CHOICE_FILTERS:
+            if value not in CHOICE_FILTERS[name].values:
+                choices = ", ".join(CHOICE_FILTERS[name].values)
+                raise ValidationFailed({name: _("Choose one of: %(choices)s.") % {"choices": choices}})
+            clean[name] = value
+        elif name in TEXT_FILTERS:
+            if len(value) > MAX_FILTER_TEXT or "\x00" in value:
+                message = _("Ensure this value has at most %(n)s characters.") % {"n": MAX_FILTER_TEXT}
+                raise ValidationFailed({name: message})
+            clean[name] = value.strip()
+        elif name == "sort":
+            if value not in SORTS:
+                raise ValidationFailed({name: _("Choose one of: %(choices)s.") % {"choices": ", ".join(SORTS)}})
+            clean[name] = value
+        else:
+            raise ValidationFailed({name: _("This filter does not exist.")})
+    return clean
+
+
+def _json_contains_supported(qs: models.QuerySet) -> bool:
+    return bool(connections[qs.db].features.supports_json_field_contains)
+
+
+BACKLOG_RELATED = ("product", "module", "owner", "release")
+
+
+def requirements_for(actor: "Membership", query: dict[str, Any] | None = None) -> models.QuerySet[Requirement]:
+    """The workspace's requirements (of products that are not in the trash), filtered by `query`,
+    which went through check_query. Not ordered: backlog_page orders and pages."""
+    require(actor, "product.view")
+    query = query or {}
+    qs = Requirement.objects.filter(workspace_id=actor.workspace_id, product__deleted_at__isnull=True)
+    for name in INT_FILTERS:
+        if name in query:
+            if query[name] == "none":
+                qs = qs.filter(**{f"{name}__isnull": True})
+            else:
+                qs = qs.filter(**{f"{name}_id": query[name]})
+    for name in CHOICE_FILTERS:
+        if name in query:
+            qs = qs.filter(**{name: query[name]})
+    if query.get("tag"):
+        tag = query["tag"]
+        qs = qs.filter(tags__contains=[tag]) if _json_contains_supported(qs) else qs.filter(tags__icontains=f'"{tag}"')
+    if query.get("text"):
+        text = query["text"]
+        condition = Q(title__icontains=text) | Q(description__icontains=text)
+        key = text.upper().removeprefix("REQ-")
+        if key.isdigit() and int(key) <= MAX_ID:
+            condition |= Q(number=int(key))
+        qs = qs.filter(condition)
+    return qs.select_related(*BACKLOG_RELATED)
+
+
+# --- Paging the ranked order ---------------------------------------------------------------------
+
+
+def _encode(values: list[Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed({"cursor": _("This cursor is not valid; start again from the first page.")})
+
+
+def _decode_score_cursor(cursor: str) -> tuple[float | None, int, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise _bad_cursor() from None
+    if not isinstance(values, list) or len(values) != 3:
+        raise _bad_cursor()
+    score, rank, pk = values
+    numbers_ok = all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= 2**62 for v in (rank, pk))
+    if not numbers_ok or isinstance(score, bool) or not (score is None or isinstance(score, int | float)):
+        raise _bad_cursor()
+    try:
+        value = None if score is None else float(score)
+    except OverflowError:
+        raise _bad_cursor() from None
+    if value is not None and not math.isfinite(value):
+        raise _bad_cursor()
+    return value, rank, pk
+
+
+def _score_page(qs: models.QuerySet[Requirement], cursor: str | None, limit: int | None) -> Page[Requirement]:
+    """By score, highest first, unscored last, then by the manual rank: what the backlog ranks by."""
+    size = check_limit(limit)
+    qs = qs.order_by(F("score").desc(nulls_last=True), "rank", "pk")
+    if cursor:
+        score, rank, pk = _decode_score_cursor(cursor)
+        later_in_rank = Q(rank__gt=rank) | Q(rank=rank, pk__gt=pk)
+        if score is None:
+            qs = qs.filter(Q(score__isnull=True) & later_in_rank)
+        else:
+            qs = qs.filter(Q(score__lt=score) | Q(score__isnull=True) | (Q(score=score) & later_in_rank))
+    rows = list(qs[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = _encode([last.score, last.rank, last.pk])
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def _flag_disagreements(qs: models.QuerySet[Requirement], page: Page[Requirement], first_page: bool) -> None:
+    """In the manual order, mark each row whose score is higher than the score of the row directly
+    above it (an unscored row above counts as lower than any score). Each row also learns the
+    numbers of its neighbours (`above`, `below`), which its move-up and move-down buttons name;
+    the neighbours across the page's edges cost one query each."""
+    rows = page.items
+    if not rows:
+        return
+    before_first: Any = None
+    if not first_page:
+        first = rows[0]
+        before_first = (
+            qs.filter(Q(rank__lt=first.rank) | Q(rank=first.rank, pk__lt=first.pk))
+            .order_by("-rank", "-pk")
+            .values("number", "score")
+            .first()
+        )
+    after_last: Any = None
+    if page.next_cursor:
+        last = rows[-1]
+        after_last = (
+            qs.filter(Q(rank__gt=last.rank) | Q(rank=last.rank, pk__gt=last.pk))
+            .order_by("rank", "pk")
+            .values("number")
+            .first()
+        )
+    previous_score: float | None = before_first["score"] if before_first else None
+    previous_number: int | None = before_first["number"] if before_first else None
+    has_previous = before_first is not None
+    for index, row in enumerate(rows):
+        row.above = previous_number  # type: ignore[attr-defined]
+        below = rows[index + 1].number if index + 1 < len(rows) else (after_last["number"] if after_last else None)
+        row.below = below  # type: ignore[attr-defined]
+        row.score_disagrees = bool(  # type: ignore[attr-defined]
+            has_previous and row.score is not None and (previous_score is None or row.score > previous_score)
+        )
+        previous_score, previous_number, has_previous = row.score, row.number, True
+
+
+def backlog_page(
+    actor: "Membership", query: dict[str, Any], *, cursor: str | None, limit: int | None
+) -> Page[Requirement]:
+    """One page of the backlog as `query` (checked) filters and sorts it. In the manual order each
+    row carries `score_disagrees`, `above` and `below`; in the others `score_disagrees` is False."""
+    qs = requirements_for(actor, query)
+    sort = query.get("sort", "score")
+    if sort == "score":
+        page = _score_page(qs, cursor, limit)
+    else:
+        order = {"rank": "rank", "-created": "-id", "key": "number"}[sort]
+        page = paginate(qs, cursor=cursor, limit=limit, order=order)
+    if sort == "rank":
+        _flag_disagreements(qs, page, first_page=not cursor)
+    else:
+        for row in page.items:
+            row.score_disagrees = False  # type: ignore[attr-defined]
+            row.above = row.below = None  # type: ignore[attr-defined]
+    return page
+
+
+# --- One requirement -----------------------------------------------------------------------------
+
+
+def get_requirement(actor: "Membership", number: int) -> Requirement:
+    """The requirement REQ-<number> of the actor's workspace; NotFound otherwise."""
+    require(actor, "product.view")
+    if not 1 <= number <= MAX_ID:
+        raise NotFound()
+    requirement = (
+        Requirement.objects.filter(workspace_id=actor.workspace_id, number=number, product__deleted_at__isnull=True)
+        .select_related("workspace", "product", "module", "owner", "proposer", "release")
+        .first()
+    )
+    if requirement is None:
+        raise NotFound()
+    return requirement
+
+
+def revisions_of(requirement: Requirement) -> models.QuerySet[Revision]:
+    return Revision.objects.filter(requirement=requirement).select_related("author")
+
+
+def get_revision(requirement: Requirement, number: int) -> Revision:
+    revision = revisions_of(requirement).filter(number=number).first() if 1 <= number <= MAX_ID else None
+    if revision is None:
+        raise NotFound()
+    return revision
+
+
+def revision_numbers(requirement: Requirement) -> list[tuple[int, Any, Any]]:
+    """(number, created_at, author name) of every version, newest first: the compare page's choices."""
+    rows = revisions_of(requirement).order_by("-number").values_list("number", "created_at", "author__display_name")
+    return list(rows)
+
+
+def status_changes_of(requirement: Requirement) -> models.QuerySet[StatusChange]:
+    return StatusChange.objects.filter(requirement=requirement).select_related("actor")
+
+
+def status_reason(requirement: Requirement) -> str:
+    """Why the requirement is where it is: the reason given when it last entered its status (a
+    rejected requirement keeps it until it moves on, and its history keeps it for ever)."""
+    reason = (
+        status_changes_of(requirement)
+        .filter(target=requirement.status)
+        .order_by("-id")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return reason or ""
+
+
+@dataclass
+class ModelScore:
+    model: str
+    label: str
+    value: float | None
+    missing: list[str]
+    default: bool
+
+
+def scores_of(requirement: Requirement, settings: ProductSettings) -> list[ModelScore]:
+    """The requirement under every scoring model: each value, or the inputs it misses."""
+    labels = dict(ScoringModel.choices)
+    return [
+        ModelScore(
+            model=name,
+            label=str(labels[name]),
+            value=score.value,
+            missing=list(score.missing),
+            default=name == settings.scoring_model,
+        )
+        for name, score in scoring.all_scores(requirement).items()
+    ]
+
+
+@dataclass
+class Progress:
+    """Linked work items done / total, by count and, when estimates exist, by points."""
+
+    total: int = 0
+    done: int = 0
+    total_points: Any = None
+    done_points: Any = None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def points_percent(self) -> int | None:
+        if not self.total_points:
+            return None
+        return round(100 * float(self.done_points or 0) / float(self.total_points))
+
+
+def _linked_items(actor: "Membership", requirement: Requirement) -> models.QuerySet[RequirementItem]:
+    from projects.queries import visible_project_filter
+
+    return RequirementItem.objects.filter(
+        requirement=requirement, item__deleted_at__isnull=True, item__project__deleted_at__isnull=True
+    ).filter(visible_project_filter(actor, "item__project__"))
+
+
+def linked_items(actor: "Membership", requirement: Requirement) -> list[Any]:
+    """The work items implementing the requirement, with their project and state: one query."""
+    links = _linked_items(actor, requirement).select_related("item__project", "item__state").order_by("id")
+    return [link.item for link in links]
+
+
+def progress_of(actor: "Membership", requirement: Requirement) -> Progress:
+    """Done / total of the linked items, by count and by points, in one aggregate query."""
+    from projects.models import Category
+
+    done = Q(item__category=Category.DONE)
+    totals = _linked_items(actor, requirement).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=done),
+        total_points=Sum("item__points"),
+        done_points=Sum("item__points", filter=done),
+    )
+    return Progress(**totals)
+
+
+@dataclass
+class Demand:
+    feedback_count: int
+    customer_count: int
+    segments: list[str]
+    feedback: list[Any] = field(default_factory=list)
+
+    @property
+    def segment_labels(self) -> list[str]:
+        labels = dict(Segment.choices)
+        return [str(labels.get(s, s)) for s in self.segments]
+
+
+def demand_of(requirement: Requirement) -> Demand:
+    """The demand signal: the counts the feedback services keep on the requirement, the distinct
+    segments of the customers of its linked feedback (one query), and the first linked feedback
+    (one query)."""
+    links = FeedbackLink.objects.filter(requirement=requirement, feedback__deleted_at__isnull=True)
+    segments = list(
+        links.exclude(feedback__customer__segment="")
+        .filter(feedback__customer__isnull=False)
+        .order_by("feedback__customer__segment")
+        .values_list("feedback__customer__segment", flat=True)
+        .distinct()
+    )
+    feedback = [
+        link.feedback for link in links.select_related("feedback__customer").order_by("-feedback_id")[:FEEDBACK_SHOWN]
+    ]
+    return Demand(
+        feedback_count=requirement.feedback_count,
+        customer_count=requirement.customer_count,
+        segments=segments,
+        feedback=feedback,
+    )
+
+
+def detail_of(actor: "Membership", requirement: Requirement) -> Requirement:
+    """The requirement with what its page and the API's detail show, as attributes: the scores
+    under every model (and the workspace's default), the allowed moves, why it is in its status,
+    the linked work items and their progress, and the demand signal."""
+    settings = settings_for(actor.workspace_id)
+    requirement.settings = settings  # type: ignore[attr-defined]
+    requirement.scoring_model = settings.scoring_model  # type: ignore[attr-defined]
+    requirement.scores = scores_of(requirement, settings)  # type: ignore[attr-defined]
+    requirement.allowed_statuses = list(TRANSITIONS.get(requirement.status, ()))  # type: ignore[attr-defined]
+    requirement.status_reason = status_reason(requirement)  # type: ignore[attr-defined]
+    requirement.work_items = linked_items(actor, requirement)  # type: ignore[attr-defined]
+    requirement.progress = progress_of(actor, requirement)  # type: ignore[attr-defined]
+    requirement.demand = demand_of(requirement)  # type: ignore[attr-defined]
+    return requirement

@@ -1,0 +1,223 @@
+"""What the releases, planning, roadmap and share-link API reads and writes. Inputs forbid unknown
+fields; the product of a release, and its workspace, are never writable once it exists."""
+
+import datetime
+import re
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field
+
+from core.schemas import Id, In, Text, UserBrief, Version
+from product.models import Horizon, ReleaseStatus, RequirementStatus
+
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic alone would read 0 or "0" as 1970-01-01."""
+    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DAY.match(value)):
+        return value
+    raise ValueError("not a date as YYYY-MM-DD")
+
+
+Day = Annotated[
+    datetime.date,
+    BeforeValidator(_iso_day),
+    Field(ge=datetime.date(1970, 1, 1), le=datetime.date(2999, 12, 31)),
+]
+
+
+# --- Releases ------------------------------------------------------------------------------------
+
+
+class ReleaseIn(In):
+    product_id: Id
+    name: Text(100, 1)  # type: ignore[valid-type]
+    target_date: Day
+    start_date: Day | None = None
+    theme: Text(200) = ""  # type: ignore[valid-type]
+    description: Text(20000) = ""  # type: ignore[valid-type]
+    horizon: Horizon = Horizon.SHORT_TERM
+    status: ReleaseStatus = ReleaseStatus.PLANNED
+
+
+class ReleasePatch(In):
+    version: Version
+    name: Text(100, 1) | None = None  # type: ignore[valid-type]
+    target_date: Day | None = None
+    start_date: Day | None = None
+    theme: Text(200) | None = None  # type: ignore[valid-type]
+    description: Text(20000) | None = None  # type: ignore[valid-type]
+    horizon: Horizon | None = None
+    status: ReleaseStatus | None = None
+
+
+class ReleaseOut(Schema):
+    id: int
+    product_id: int
+    product: str
+    name: str
+    theme: str
+    description: str
+    start_date: datetime.date | None
+    target_date: datetime.date
+    horizon: Horizon
+    status: ReleaseStatus
+    shipped_at: datetime.datetime | None
+    requirement_count: int
+    released_count: int
+    released_percent: int
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_product(obj: Any) -> str:
+        return obj.product.name
+
+    @staticmethod
+    def resolve_released_percent(obj: Any) -> int:
+        total = getattr(obj, "requirement_count", 0)
+        return round(100 * getattr(obj, "released_count", 0) / total) if total else 0
+
+
+class ReleaseRequirementOut(Schema):
+    """A requirement of a release with the progress of its work items; `unfinished` when the release
+    has shipped and the requirement waits for its work to be done."""
+
+    number: int
+    key: str
+    title: str
+    status: RequirementStatus
+    items_total: int
+    items_done: int
+    progress: int | None
+    unfinished: bool
+
+
+class ReleaseDetailOut(ReleaseOut):
+    requirements: list[ReleaseRequirementOut]
+
+    @staticmethod
+    def resolve_requirements(obj: Any) -> Any:
+        return obj.requirements_list
+
+
+# --- Planning ------------------------------------------------------------------------------------
+
+
+class PlanIn(In):
+    """`release_id: null` takes the requirement out of its release."""
+
+    release_id: Id | None
+    version: Version
+
+
+class PlannedOut(Schema):
+    number: int
+    key: str
+    title: str
+    status: RequirementStatus
+    release_id: int | None
+    version: int
+
+
+# --- Roadmap -------------------------------------------------------------------------------------
+
+
+class PeriodOut(Schema):
+    key: str
+    label: str
+    start: datetime.date
+    end: datetime.date
+
+
+class RoadmapRequirementOut(Schema):
+    number: int
+    key: str
+    title: str
+    status: RequirementStatus
+
+
+class RoadmapReleaseOut(Schema):
+    id: int
+    product_id: int
+    product: str
+    name: str
+    theme: str
+    start_date: datetime.date | None
+    target_date: datetime.date
+    status: ReleaseStatus
+    period: str
+    requirements: list[RoadmapRequirementOut]
+
+
+class LaneOut(Schema):
+    horizon: Horizon
+    label: str
+    releases: list[RoadmapReleaseOut]
+
+
+class RoadmapOut(Schema):
+    scale: str
+    start: str
+    span: int
+    periods: list[PeriodOut]
+    lanes: list[LaneOut]
+
+
+class PublicRequirementOut(Schema):
+    title: str
+    status: RequirementStatus
+
+
+class PublicReleaseOut(Schema):
+    name: str
+    theme: str
+    start_date: datetime.date | None
+    target_date: datetime.date
+    status: ReleaseStatus
+    period: str
+    requirements: list[PublicRequirementOut]
+
+
+class PublicLaneOut(Schema):
+    horizon: Horizon
+    label: str
+    releases: list[PublicReleaseOut]
+
+
+class PublicRoadmapOut(Schema):
+    """A product's roadmap as a share link shows it: nothing but names, themes, dates, lanes and
+    requirement titles and statuses."""
+
+    product: str
+    scale: str
+    start: str
+    span: int
+    periods: list[PeriodOut]
+    lanes: list[PublicLaneOut]
+
+
+# --- Share links ---------------------------------------------------------------------------------
+
+
+class ShareIn(In):
+    label: Text(100) = ""  # type: ignore[valid-type]
+
+
+class ShareOut(Schema):
+    id: int
+    product_id: int
+    label: str
+    created_by: UserBrief | None
+    created_at: datetime.datetime
+    revoked_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+
+
+class NewShareOut(ShareOut):
+    """The link, shown this once: only a hash of its token is kept."""
+
+    url: str

@@ -1,0 +1,337 @@
+"""What the products and requirements API reads and writes. Input schemas forbid unknown fields; the
+workspace, number, key, status, rank, score and demand counts are never writable through them."""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
+
+from core.schemas import Id, In, Text, UserBrief, Version
+from product.models import Kano, MoSCoW, RequirementStatus, RequirementType, ScoringModel, Source
+
+LongText = Text(20000)
+Description = Text(100_000)
+Tag = Text(40, 1)
+Tags = Annotated[list[Tag], Field(max_length=20)]  # type: ignore[valid-type]
+Number = Annotated[int, Field(strict=True, ge=1, le=2**31)]
+ItemKeyText = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{1,9}$", examples=["APP-1"])]
+OneToFive = Annotated[int, Field(strict=True, ge=1, le=5)]
+OneToTen = Annotated[int, Field(strict=True, ge=1, le=10)]
+Percent = Annotated[int, Field(strict=True, ge=0, le=100)]
+Reach = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
+Effort = Annotated[Decimal, Field(ge=0, le=99999, max_digits=6, decimal_places=1)]
+Impact = Annotated[Decimal, Field(ge=Decimal("0.25"), le=3, max_digits=3, decimal_places=2)]
+DemandWeight = Annotated[Decimal, Field(ge=0, le=10, max_digits=4, decimal_places=2)]
+
+
+# --- Products ------------------------------------------------------------------------------------
+
+
+class ModuleOut(Schema):
+    id: int
+    name: str
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    vision: str
+    target_users: str
+    goals: str
+    owner: UserBrief
+    form_enabled: bool
+    # The public feedback form's address (works only while form_enabled).
+    form_url: str
+    modules: list[ModuleOut]
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_form_url(obj: Any) -> str:
+        return reverse("product:public-form", args=[obj.form_token])
+
+    @staticmethod
+    def resolve_modules(obj: Any) -> list[Any]:
+        return sorted(obj.modules.all(), key=lambda m: (m.name, m.pk))
+
+
+class ProductIn(In):
+    name: Text(200, 1)  # type: ignore[valid-type]
+    vision: LongText = ""  # type: ignore[valid-type]
+    target_users: LongText = ""  # type: ignore[valid-type]
+    goals: LongText = ""  # type: ignore[valid-type]
+    owner_id: Id | None = None
+    form_enabled: bool = False
+
+
+class ProductPatch(In):
+    version: Version
+    name: Text(200, 1) | None = None  # type: ignore[valid-type]
+    vision: LongText | None = None  # type: ignore[valid-type]
+    target_users: LongText | None = None  # type: ignore[valid-type]
+    goals: LongText | None = None  # type: ignore[valid-type]
+    owner_id: Id | None = None
+    form_enabled: bool | None = None
+
+
+class ModuleIn(In):
+    name: Text(100, 1)  # type: ignore[valid-type]
+
+
+class SettingsOut(Schema):
+    scoring_model: str
+    demand_weight: Decimal
+    version: int
+
+
+class SettingsPatch(In):
+    version: Version
+    scoring_model: ScoringModel | None = None
+    demand_weight: DemandWeight | None = None
+
+
+# --- Requirements --------------------------------------------------------------------------------
+
+
+class Brief(Schema):
+    id: int
+    name: str
+
+
+class Analysis(Schema):
+    feasibility: int | None = None
+    market_potential: int | None = None
+    user_value: int | None = None
+    effort: Decimal | None = None
+    reach: int | None = None
+    impact: Decimal | None = None
+    confidence: int | None = None
+    time_criticality: int | None = None
+    risk_reduction: int | None = None
+    moscow: str = ""
+    kano: str = ""
+
+
+class RequirementRowOut(Analysis):
+    """A row of the backlog. `score_disagrees` is true, in the manual order (sort=rank), for a row
+    whose score is higher than the score of the row directly above it."""
+
+    id: int
+    number: int
+    key: str
+    title: str
+    type: str
+    source: str
+    status: str
+    product: Brief
+    module: Brief | None
+    owner: UserBrief
+    tags: list[str]
+    release: Brief | None
+    score: float | None
+    rank: int
+    feedback_count: int
+    customer_count: int
+    score_disagrees: bool = False
+    version: int
+    updated_at: datetime.datetime
+
+
+class ScoreOut(Schema):
+    """The requirement under one model: its value, or the inputs it misses (value null)."""
+
+    model: str
+    label: str
+    value: float | None
+    missing: list[str]
+    default: bool
+
+
+class WorkItemBrief(Schema):
+    key: str
+    title: str
+    state: str
+    category: str
+    points: Decimal | None
+
+    @staticmethod
+    def resolve_state(obj: Any) -> str:
+        return obj.state.name
+
+
+class ProgressOut(Schema):
+    total: int
+    done: int
+    percent: int
+    total_points: Decimal | None
+    done_points: Decimal | None
+    points_percent: int | None
+
+
+class WorkItemsOut(Schema):
+    items: list[WorkItemBrief]
+    progress: ProgressOut
+
+
+class CustomerBrief(Schema):
+    name: str
+    company: str
+    segment: str
+
+
+class FeedbackBrief(Schema):
+    id: int
+    content: str
+    channel: str
+    kind: str
+    status: str
+    customer: CustomerBrief | None
+    created_at: datetime.datetime
+
+
+class DemandOut(Schema):
+    feedback_count: int
+    customer_count: int
+    segments: list[str]
+    # The first linked feedback, newest first; the feedback inbox filtered by this requirement has all.
+    feedback: list[FeedbackBrief]
+
+
+class RequirementOut(RequirementRowOut):
+    description: str
+    description_html: str
+    revision: int
+    proposer: UserBrief
+    released_at: datetime.datetime | None
+    created_at: datetime.datetime
+    # Why it is in its status: the reason given when it last entered it (a rejection's reason).
+    status_reason: str
+    allowed_statuses: list[str]
+    # The workspace's default model, which `score` follows (with the demand signal).
+    scoring_model: str
+    scores: list[ScoreOut]
+    work_items: list[WorkItemBrief]
+    progress: ProgressOut
+    demand: DemandOut
+
+
+class RequirementIn(In):
+    product_id: Id
+    title: Text(300, 1)  # type: ignore[valid-type]
+    description: Description = ""  # type: ignore[valid-type]
+    type: RequirementType = RequirementType.FEATURE
+    source: Source = Source.INTERNAL
+    proposer_id: Id | None = None
+    owner_id: Id | None = None
+    module_id: Id | None = None
+    tags: Tags = Field(default_factory=list)
+    feasibility: OneToFive | None = None
+    market_potential: OneToFive | None = None
+    user_value: OneToTen | None = None
+    effort: Effort | None = None
+    reach: Reach | None = None
+    impact: Impact | None = None
+    confidence: Percent | None = None
+    time_criticality: OneToTen | None = None
+    risk_reduction: OneToTen | None = None
+    moscow: MoSCoW | None = None
+    kano: Kano | None = None
+
+
+class RequirementPatch(In):
+    """Set a field to null to clear it where it may be empty: the module and the analysis."""
+
+    version: Version
+    title: Text(300, 1) | None = None  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    type: RequirementType | None = None
+    source: Source | None = None
+    proposer_id: Id | None = None
+    owner_id: Id | None = None
+    module_id: Id | None = None
+    tags: Tags | None = None
+    feasibility: OneToFive | None = None
+    market_potential: OneToFive | None = None
+    user_value: OneToTen | None = None
+    effort: Effort | None = None
+    reach: Reach | None = None
+    impact: Impact | None = None
+    confidence: Percent | None = None
+    time_criticality: OneToTen | None = None
+    risk_reduction: OneToTen | None = None
+    moscow: MoSCoW | None = None
+    kano: Kano | None = None
+
+
+class TransitionIn(In):
+    status: RequirementStatus
+    version: Version
+    reason: Text(2000) = ""  # type: ignore[valid-type]
+
+
+class StatusChangeOut(Schema):
+    id: int
+    actor: UserBrief | None
+    source: str
+    target: str
+    reason: str
+    created_at: datetime.datetime
+
+
+class RevisionOut(Schema):
+    number: int
+    title: str
+    author: UserBrief | None
+    created_at: datetime.datetime
+
+
+class SegmentOut(Schema):
+    op: str
+    text: str
+
+
+class DiffLineOut(Schema):
+    """`op` is equal, delete (only in version a) or insert (only in version b); `old` and `new`
+    are the line's numbers in a and b. A changed line is a delete then an insert whose `segments`
+    mark the changed words."""
+
+    op: str
+    old: int | None
+    new: int | None
+    text: str
+    segments: list[SegmentOut]
+
+
+class CompareOut(Schema):
+    a: RevisionOut
+    b: RevisionOut
+    title: list[SegmentOut]
+    lines: list[DiffLineOut]
+    added: int
+    removed: int
+
+
+class RankIn(In):
+    """Place the requirement directly after `after` and/or directly before `before` (numbers)."""
+
+    before: Number | None = None
+    after: Number | None = None
+
+
+class RankOut(Schema):
+    number: int
+    rank: int
+    # Whether every rank of the workspace was respaced because no gap was left.
+    renumbered: bool
+
+
+class RankedOut(Schema):
+    ranked: int
+
+
+class WorkItemLinkIn(In):
+    item_key: ItemKeyText
