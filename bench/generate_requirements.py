@@ -23,9 +23,9 @@ from accounts.models import Workspace
 from core import markdown
 from product import scoring
 from product.models import (
-    Channel,
     Customer,
     Feedback,
+    FeedbackChannel,
     FeedbackKind,
     FeedbackLink,
     FeedbackStatus,
@@ -227,7 +227,7 @@ def make_requirements(
         step,
     )
     first_customer = Customer.objects.filter(workspace=ws).order_by("pk").values_list("pk", flat=True).first() or 0
-    channels, kinds, sentiments = Channel.values, FeedbackKind.values, Sentiment.values
+    channels, kinds, sentiments = FeedbackChannel.values, FeedbackKind.values, Sentiment.values
 
     def feedback_rows() -> Iterable[dict[str, Any]]:
         for n, (index, customer) in enumerate(link_rows):

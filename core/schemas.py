@@ -11,6 +11,8 @@ from pydantic import ConfigDict, Field, create_model
 Id = Annotated[int, Field(strict=True, ge=1, le=2**53)]
 Version = Annotated[int, Field(strict=True, ge=1, le=2**31)]
 PathId = Annotated[int, Field(ge=1, le=2**53)]
+# A yes/no in a JSON body must be true or false (not 0, 1 or "yes").
+Flag = Annotated[bool, Field(strict=True)]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,49}$"
 NO_NUL = r"^[^\x00]*$"
 

@@ -23,7 +23,7 @@ from product import export as exports
 from product import feedback as services
 from product import imports, queries, queries_feedback
 from product.models import (
-    Channel,
+    FeedbackChannel,
     FeedbackImport,
     FeedbackKind,
     FeedbackStatus,
@@ -34,8 +34,8 @@ from product.models import (
     Source,
 )
 from product.schemas_feedback import (
-    BulkIn,
-    BulkOut,
+    FeedbackBulkIn,
+    FeedbackBulkOut,
     FeedbackImportOut,
     FeedbackIn,
     FeedbackOut,
@@ -104,7 +104,7 @@ def list_feedback(
     limit: Limit = None,
     status: FeedbackStatus | None = None,
     product: FilterId = None,
-    channel: Channel | None = None,
+    channel: FeedbackChannel | None = None,
     kind: FeedbackKind | None = None,
     sentiment: Sentiment | None = None,
     segment: Segment | None = None,
@@ -144,7 +144,7 @@ def export_feedback(
     format: Format = "csv",
     status: FeedbackStatus | None = None,
     product: FilterId = None,
-    channel: Channel | None = None,
+    channel: FeedbackChannel | None = None,
     kind: FeedbackKind | None = None,
     sentiment: Sentiment | None = None,
     segment: Segment | None = None,
@@ -170,8 +170,8 @@ def export_feedback(
     return exports.response_for(export, format, _("Feedback"))
 
 
-@router.post(W + "/feedback/bulk", response={200: BulkOut, **ERRORS})
-def bulk_feedback(request: ApiRequest, workspace: WorkspaceSlug, payload: BulkIn) -> Any:
+@router.post(W + "/feedback/bulk", response={200: FeedbackBulkOut, **ERRORS})
+def bulk_feedback(request: ApiRequest, workspace: WorkspaceSlug, payload: FeedbackBulkIn) -> Any:
     """One action on up to 200 feedback items, all of them or none: set_status, add_tag, link (to a
     requirement) or delete (to the trash)."""
     actor = membership_for(request.auth, workspace)
@@ -207,7 +207,7 @@ def link_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_id:
     """Link the feedback to REQ-<number>: new or triaged feedback becomes linked, and the
     requirement's demand (feedback and distinct customers) and score are recounted."""
     actor, feedback = _feedback(request, workspace, feedback_id)
-    services.link_requirement(actor, feedback, queries_feedback.get_requirement(actor, number))
+    services.link_requirement(actor, feedback, queries.get_requirement(actor, number))
     return queries_feedback.get_feedback(actor, feedback_id)
 
 
@@ -215,7 +215,7 @@ def link_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_id:
 def unlink_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: PathId, number: Number) -> Any:
     """Remove the link; linked feedback left with no requirement goes back to triaged."""
     actor, feedback = _feedback(request, workspace, feedback_id)
-    services.unlink_requirement(actor, feedback, queries_feedback.get_requirement(actor, number))
+    services.unlink_requirement(actor, feedback, queries.get_requirement(actor, number))
     return queries_feedback.get_feedback(actor, feedback_id)
 
 
@@ -269,7 +269,7 @@ def upload_import(
     workspace: WorkspaceSlug,
     product_id: PathId,
     file: File[UploadedFile],
-    channel: Form[Channel | None] = None,
+    channel: Form[FeedbackChannel | None] = None,
 ) -> Any:
     """Step 1: a CSV (UTF-8 or GBK) or XLSX file of feedback, at most 2 MB and 5,000 rows, with a
     header row (English or Chinese names: content/内容, channel/渠道, customer/客户, company/公司,
@@ -279,7 +279,7 @@ def upload_import(
     if unknown:
         raise ValidationFailed(dict.fromkeys(unknown[:20], _("This field is not allowed here.")))
     actor = membership_for(request.auth, workspace)
-    product = queries_feedback.get_product(actor, product_id)
+    product = queries.get_product(actor, product_id)
     found = imports.upload_import(actor, product, file=file, channel=channel)
     return Status(201, _import_out(queries_feedback.get_import(actor, found.pk)))
 

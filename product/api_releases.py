@@ -11,6 +11,7 @@ from cadence.api_auth import ApiRequest
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
 from core.pagination import paginate
 from core.schemas import PathId, page_of
+from product import queries as product_queries
 from product import queries_roadmap as queries
 from product import releases
 from product.models import Release, ReleaseStatus
@@ -68,7 +69,7 @@ def create_release(request: ApiRequest, workspace: WorkspaceSlug, payload: Relea
     actor = membership_for(request.auth, workspace)
     values = payload.model_dump()
     product_id = values.pop("product_id")
-    product = queries.product_for_field(actor, product_id, "product_id")
+    product = product_queries.product_named_in_body(actor, product_id)
     release = releases.create_release(actor, product, **values)
     return Status(201, queries.get_release(actor, release.pk))
 
@@ -116,7 +117,7 @@ def plan_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Path
     """Plan the requirement into a release of its product, or take it out with `release_id: null`.
     An approved requirement becomes planned; a planned one taken out is approved again."""
     actor = membership_for(request.auth, workspace)
-    requirement = queries.get_requirement(actor, number)
+    requirement = product_queries.get_requirement(actor, number)
     return releases.plan(actor, requirement, release_id=payload.release_id, version=payload.version)
 
 
@@ -146,7 +147,7 @@ def roadmap(
 def create_share(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId, payload: ShareIn) -> Any:
     """A read-only link to the product's roadmap. `url` is shown this once: only a hash is kept."""
     actor = membership_for(request.auth, workspace)
-    share, token = releases.create_share(actor, queries.get_product(actor, product_id), label=payload.label)
+    share, token = releases.create_share(actor, product_queries.get_product(actor, product_id), label=payload.label)
     share.url = releases.share_url(token)  # type: ignore[attr-defined]
     return Status(201, share)
 
@@ -157,7 +158,7 @@ def list_shares(
 ) -> Any:
     """The product's share links, newest first, revoked ones included; never their tokens."""
     actor = membership_for(request.auth, workspace)
-    qs = queries.shares_of(actor, queries.get_product(actor, product_id))
+    qs = queries.shares_of(actor, product_queries.get_product(actor, product_id))
     return paginate(qs, cursor=cursor, limit=limit)
 
 

@@ -25,11 +25,11 @@ from product.schemas_requirements import (
     RequirementOut,
     RequirementPatch,
     RequirementRowOut,
+    RequirementTransitionIn,
     RevisionOut,
     SettingsOut,
     SettingsPatch,
     StatusChangeOut,
-    TransitionIn,
     WorkItemLinkIn,
     WorkItemsOut,
 )
@@ -235,7 +235,7 @@ def delete_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Nu
 
 
 @router.post(R + "/transitions", response={200: RequirementOut, **ERRORS})
-def transition(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: TransitionIn) -> Any:
+def transition(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: RequirementTransitionIn) -> Any:
     """Move along the workflow. Rejected, needs_clarification and closed need a `reason`;
     `planned` needs a release (plan it into one through the releases endpoints)."""
     actor, requirement = _requirement(request, workspace, number)

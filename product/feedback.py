@@ -21,9 +21,9 @@ from core.permissions import require
 from core.services import soft_delete
 from core.versioning import save_versioned
 from product.models import (
-    Channel,
     Customer,
     Feedback,
+    FeedbackChannel,
     FeedbackKind,
     FeedbackLink,
     FeedbackStatus,
@@ -189,7 +189,7 @@ def clean_fields(actor: "Membership", fields: dict[str, Any]) -> dict[str, Any]:
     if "product_id" in fields:
         clean["product"] = _product(actor, fields["product_id"])
     if "channel" in fields:
-        clean["channel"] = _choice("channel", fields["channel"], Channel)
+        clean["channel"] = _choice("channel", fields["channel"], FeedbackChannel)
     if "content" in fields:
         clean["content"] = _text("content", fields["content"], MAX_CONTENT, required=True)
     if "kind" in fields:
@@ -570,11 +570,11 @@ def submit_public_feedback(
         feedback = Feedback.objects.create(
             workspace_id=product.workspace_id,
             product=product,
-            channel=Channel.PUBLIC_FORM,
+            channel=FeedbackChannel.PUBLIC_FORM,
             customer=customer,
             content=text,
             kind=kind,
             status=S.NEW,
         )
-        record(None, "submitted", feedback, {"channel": [None, Channel.PUBLIC_FORM]})
+        record(None, "submitted", feedback, {"channel": [None, FeedbackChannel.PUBLIC_FORM]})
     return feedback

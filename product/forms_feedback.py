@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
 from product.feedback import MAX_CONTENT, MAX_PUBLIC_CONTENT
-from product.models import Channel, FeedbackKind, FeedbackStatus, Segment, Sentiment
+from product.models import FeedbackChannel, FeedbackKind, FeedbackStatus, Segment, Sentiment
 
 ANY = ("", _("Any"))
 NONE = ("", "—")
@@ -47,7 +47,7 @@ class FeedbackFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         _set_choices(self, "status", [ANY, *FeedbackStatus.choices])
         _set_choices(self, "product", [ANY, *products])
-        _set_choices(self, "channel", [ANY, *Channel.choices])
+        _set_choices(self, "channel", [ANY, *FeedbackChannel.choices])
         _set_choices(self, "kind", [ANY, *FeedbackKind.choices])
         _set_choices(self, "sentiment", [ANY, *Sentiment.choices])
         _set_choices(self, "segment", [ANY, *Segment.choices])
@@ -84,7 +84,7 @@ class FeedbackForm(ServiceForm):
     """Record or edit feedback. The customer is found again by email, else by name and company."""
 
     product_id = forms.TypedChoiceField(label=_("Product"), coerce=int)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=FeedbackChannel.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=FeedbackKind.choices, initial=FeedbackKind.SUGGESTION)
     sentiment = forms.ChoiceField(label=_("Sentiment"), choices=[NONE, *Sentiment.choices], required=False)
     content = forms.CharField(
@@ -144,7 +144,7 @@ class ImportForm(ServiceForm):
     def __init__(self, *args: Any, products: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "product_id", products)
-        _set_choices(self, "channel", [NONE, *Channel.choices])
+        _set_choices(self, "channel", [NONE, *FeedbackChannel.choices])
 
 
 class PublicFeedbackForm(ServiceForm):

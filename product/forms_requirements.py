@@ -100,8 +100,8 @@ class ProductSettingsForm(ServiceForm):
         decimal_places=2,
         help_text=_(
             "How much the number of distinct customers behind a requirement raises its score: the score is "
-            "multiplied by 1 + weight × log2(1 + customers). 0 leaves scores alone; 0.1 adds 10 % for one "
-            "customer, 20 % for three."
+            "multiplied by 1 + weight × log2(1 + customers). 0 leaves scores alone; with 0.1, one customer "
+            "adds a tenth and three customers add a fifth."
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

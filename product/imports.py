@@ -26,8 +26,8 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.permissions import require
 from product.feedback import MAX_CONTENT, clean_customer, find_or_create_customer
 from product.models import (
-    Channel,
     Feedback,
+    FeedbackChannel,
     FeedbackImport,
     FeedbackKind,
     FeedbackStatus,
@@ -64,24 +64,24 @@ HEADERS: dict[str, tuple[str, ...]] = {
 # Chinese words people write for the choices, besides the codes and the labels of the catalogue.
 WORDS: dict[str, dict[str, str]] = {
     "channel": {
-        "问卷": Channel.SURVEY,
-        "调查": Channel.SURVEY,
-        "问卷调查": Channel.SURVEY,
-        "访谈": Channel.INTERVIEW,
-        "用户访谈": Channel.INTERVIEW,
-        "应用商店": Channel.APP_STORE,
-        "应用商店评论": Channel.APP_STORE,
-        "应用商店评价": Channel.APP_STORE,
-        "工单": Channel.SUPPORT,
-        "客服": Channel.SUPPORT,
-        "客服工单": Channel.SUPPORT,
-        "支持工单": Channel.SUPPORT,
-        "社交媒体": Channel.SOCIAL,
-        "销售": Channel.SALES,
-        "应用内": Channel.IN_APP,
-        "产品内": Channel.IN_APP,
-        "公开表单": Channel.PUBLIC_FORM,
-        "表单": Channel.PUBLIC_FORM,
+        "问卷": FeedbackChannel.SURVEY,
+        "调查": FeedbackChannel.SURVEY,
+        "问卷调查": FeedbackChannel.SURVEY,
+        "访谈": FeedbackChannel.INTERVIEW,
+        "用户访谈": FeedbackChannel.INTERVIEW,
+        "应用商店": FeedbackChannel.APP_STORE,
+        "应用商店评论": FeedbackChannel.APP_STORE,
+        "应用商店评价": FeedbackChannel.APP_STORE,
+        "工单": FeedbackChannel.SUPPORT,
+        "客服": FeedbackChannel.SUPPORT,
+        "客服工单": FeedbackChannel.SUPPORT,
+        "支持工单": FeedbackChannel.SUPPORT,
+        "社交媒体": FeedbackChannel.SOCIAL,
+        "销售": FeedbackChannel.SALES,
+        "应用内": FeedbackChannel.IN_APP,
+        "产品内": FeedbackChannel.IN_APP,
+        "公开表单": FeedbackChannel.PUBLIC_FORM,
+        "表单": FeedbackChannel.PUBLIC_FORM,
     },
     "kind": {"评价": FeedbackKind.EVALUATION, "建议": FeedbackKind.SUGGESTION, "投诉": FeedbackKind.COMPLAINT},
     "sentiment": {
@@ -108,7 +108,7 @@ WORDS: dict[str, dict[str, str]] = {
         "其他": Segment.OTHER,
     },
 }
-CHOICES: dict[str, Any] = {"channel": Channel, "kind": FeedbackKind, "sentiment": Sentiment, "segment": Segment}
+CHOICES: dict[str, Any] = {"channel": FeedbackChannel, "kind": FeedbackKind, "sentiment": Sentiment, "segment": Segment}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")
 _CHINESE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _TAG_SPLIT = re.compile(r"[,，;；、]")
@@ -387,8 +387,8 @@ def upload_import(actor: "Membership", product: Product, *, file: Any, channel: 
         raise NotFound()
     default_channel = ""
     if channel:
-        if channel not in Channel.values:
-            raise ValidationFailed({"channel": _("Choose one of: %(n)s.") % {"n": ", ".join(Channel.values)}})
+        if channel not in FeedbackChannel.values:
+            raise ValidationFailed({"channel": _("Choose one of: %(n)s.") % {"n": ", ".join(FeedbackChannel.values)}})
         default_channel = channel
     if file is None or not hasattr(file, "read"):
         raise _file_error(_("This field is required."))

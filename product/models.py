@@ -114,7 +114,7 @@ class RequirementStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     NEEDS_CLARIFICATION = "needs_clarification", _("Needs clarification")
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("requirement status", "Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     RELEASED = "released", _("Released")
     CLOSED = "closed", _("Closed")
@@ -265,7 +265,7 @@ class Customer(VersionedModel):
         return f"{self.name} ({self.company})" if self.company else self.name
 
 
-class Channel(models.TextChoices):
+class FeedbackChannel(models.TextChoices):
     SURVEY = "survey", _("Survey")
     INTERVIEW = "interview", _("Interview")
     APP_STORE = "app_store", _("App-store review")
@@ -299,7 +299,7 @@ class FeedbackStatus(models.TextChoices):
 class Feedback(VersionedModel, SoftDeleteModel):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="feedback")
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=FeedbackChannel.choices)
     customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.RESTRICT, related_name="feedback")
     content = models.TextField(_("content"))
     kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices, default=FeedbackKind.SUGGESTION)

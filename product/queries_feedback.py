@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from core.errors import NotFound, ValidationFailed
 from core.permissions import require
 from product.models import (
-    Channel,
     Feedback,
+    FeedbackChannel,
     FeedbackImport,
     FeedbackKind,
     FeedbackLink,
     FeedbackStatus,
     Product,
-    Requirement,
     Segment,
     Sentiment,
 )
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 INT_FILTERS = ("product", "requirement")
 CHOICE_FILTERS: dict[str, Any] = {
     "status": FeedbackStatus,
-    "channel": Channel,
+    "channel": FeedbackChannel,
     "kind": FeedbackKind,
     "sentiment": Sentiment,
     "segment": Segment,
@@ -123,32 +122,6 @@ def get_feedback(actor: "Membership", feedback_id: int) -> Feedback:
     if feedback is None:
         raise NotFound()
     return feedback
-
-
-def get_requirement(actor: "Membership", number: int) -> Requirement:
-    """A live requirement of the actor's workspace, by its number."""
-    require(actor, "product.view")
-    requirement = Requirement.objects.filter(workspace_id=actor.workspace_id, number=number).first()
-    if requirement is None:
-        raise NotFound()
-    return requirement
-
-
-def get_product(actor: "Membership", product_id: int) -> Product:
-    require(actor, "product.view")
-    product = Product.objects.filter(workspace_id=actor.workspace_id, pk=product_id).first()
-    if product is None:
-        raise NotFound()
-    return product
-
-
-def products_for(actor: "Membership") -> models.QuerySet[Product]:
-    require(actor, "product.view")
-    return Product.objects.filter(workspace_id=actor.workspace_id).order_by("name", "id")
-
-
-def product_choices(actor: "Membership") -> list[tuple[int, str]]:
-    return list(products_for(actor).values_list("pk", "name"))
 
 
 def product_for_form(token: str) -> Product:

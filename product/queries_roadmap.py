@@ -44,30 +44,6 @@ HIDDEN_FROM_PUBLIC = (RequirementStatus.REJECTED, RequirementStatus.CLOSED)
 # --- Products, releases, requirements ------------------------------------------------------------
 
 
-def products_for(actor: "Membership") -> models.QuerySet[Product]:
-    require(actor, "product.view")
-    return Product.objects.filter(workspace_id=actor.workspace_id).order_by("name", "id")
-
-
-def product_choices(actor: "Membership") -> list[tuple[int, str]]:
-    return [(p.pk, p.name) for p in products_for(actor).only("pk", "name")]
-
-
-def get_product(actor: "Membership", product_id: int) -> Product:
-    product = products_for(actor).filter(pk=product_id).first()
-    if product is None:
-        raise NotFound()
-    return product
-
-
-def product_for_field(actor: "Membership", product_id: int, field: str) -> Product:
-    """A product named in a body: one of another workspace is a field error, like any unknown one."""
-    product = products_for(actor).filter(pk=product_id).first()
-    if product is None:
-        raise ValidationFailed({field: _("Choose a product of this workspace.")})
-    return product
-
-
 def releases_for(
     actor: "Membership", *, product_id: int | None = None, status: str | None = None
 ) -> models.QuerySet[Release]:
@@ -122,16 +98,6 @@ def requirements_of(release: Release) -> list[Requirement]:
             and r.status not in (RequirementStatus.RELEASED, RequirementStatus.CLOSED, RequirementStatus.REJECTED)
         )
     return rows
-
-
-def get_requirement(actor: "Membership", number: int) -> Requirement:
-    require(actor, "product.view")
-    requirement = (
-        Requirement.objects.filter(workspace_id=actor.workspace_id, number=number).select_related("product").first()
-    )
-    if requirement is None:
-        raise NotFound()
-    return requirement
 
 
 # --- Share links ---------------------------------------------------------------------------------

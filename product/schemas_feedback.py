@@ -9,7 +9,7 @@ from pydantic import Field, StrictBool
 
 from core.schemas import Id, In, Text, UserBrief, Version
 from product.feedback import BULK_MAX, MAX_CONTENT, MAX_PUBLIC_CONTENT
-from product.models import Channel, FeedbackKind, FeedbackStatus, Segment, Sentiment
+from product.models import FeedbackChannel, FeedbackKind, FeedbackStatus, Segment, Sentiment
 
 Tag = Text(40, 1)
 Tags = Annotated[list[Tag], Field(max_length=20)]  # type: ignore[valid-type]
@@ -68,7 +68,7 @@ class FeedbackIn(In):
 
     product_id: Id
     content: Content  # type: ignore[valid-type]
-    channel: Channel
+    channel: FeedbackChannel
     kind: FeedbackKind = FeedbackKind.SUGGESTION
     sentiment: SentimentValue = ""
     tags: Tags = []  # type: ignore[valid-type]
@@ -86,7 +86,7 @@ class FeedbackPatch(In):
     version: Version
     product_id: Id | None = None
     content: Content | None = None  # type: ignore[valid-type]
-    channel: Channel | None = None
+    channel: FeedbackChannel | None = None
     kind: FeedbackKind | None = None
     sentiment: SentimentValue | None = None
     tags: Tags | None = None  # type: ignore[valid-type]
@@ -101,7 +101,7 @@ class FeedbackPatch(In):
 BulkValue = Annotated[int, Field(strict=True, ge=1, le=2**31)] | Text(100)  # type: ignore[misc]
 
 
-class BulkIn(In):
+class FeedbackBulkIn(In):
     """`value`: the status (set_status), the tag (add_tag) or the requirement number or key, such as
     12 or "REQ-12" (link); delete takes none."""
 
@@ -110,7 +110,7 @@ class BulkIn(In):
     value: BulkValue | None = None  # type: ignore[valid-type]
 
 
-class BulkOut(Schema):
+class FeedbackBulkOut(Schema):
     updated: int
 
 

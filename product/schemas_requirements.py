@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Flag, Id, In, Text, UserBrief, Version
 from product.models import Kano, MoSCoW, RequirementStatus, RequirementType, ScoringModel, Source
 
 LongText = Text(20000)
@@ -65,7 +65,7 @@ class ProductIn(In):
     target_users: LongText = ""  # type: ignore[valid-type]
     goals: LongText = ""  # type: ignore[valid-type]
     owner_id: Id | None = None
-    form_enabled: bool = False
+    form_enabled: Flag = False
 
 
 class ProductPatch(In):
@@ -75,7 +75,7 @@ class ProductPatch(In):
     target_users: LongText | None = None  # type: ignore[valid-type]
     goals: LongText | None = None  # type: ignore[valid-type]
     owner_id: Id | None = None
-    form_enabled: bool | None = None
+    form_enabled: Flag | None = None
 
 
 class ModuleIn(In):
@@ -151,7 +151,7 @@ class ScoreOut(Schema):
     default: bool
 
 
-class WorkItemBrief(Schema):
+class LinkedWorkItem(Schema):
     key: str
     title: str
     state: str
@@ -173,7 +173,7 @@ class ProgressOut(Schema):
 
 
 class WorkItemsOut(Schema):
-    items: list[WorkItemBrief]
+    items: list[LinkedWorkItem]
     progress: ProgressOut
 
 
@@ -214,7 +214,7 @@ class RequirementOut(RequirementRowOut):
     # The workspace's default model, which `score` follows (with the demand signal).
     scoring_model: str
     scores: list[ScoreOut]
-    work_items: list[WorkItemBrief]
+    work_items: list[LinkedWorkItem]
     progress: ProgressOut
     demand: DemandOut
 
@@ -267,7 +267,7 @@ class RequirementPatch(In):
     kano: Kano | None = None
 
 
-class TransitionIn(In):
+class RequirementTransitionIn(In):
     status: RequirementStatus
     version: Version
     reason: Text(2000) = ""  # type: ignore[valid-type]

@@ -71,7 +71,7 @@ def inbox(request: HttpRequest, workspace: str) -> HttpResponse:
         "query": query,
         "query_string": urlencode(query),
         "filter_errors": errors,
-        "filter_form": FeedbackFilterForm(initial=query, products=queries_feedback.product_choices(actor)),
+        "filter_form": FeedbackFilterForm(initial=query, products=queries.product_choices(actor)),
         "bulk_form": BulkForm() if can_edit else None,
         "can_edit": can_edit,
     }
@@ -139,7 +139,7 @@ def export_requirements(request: HttpRequest, workspace: str) -> HttpResponse:
 def feedback_new(request: HttpRequest, workspace: str) -> HttpResponse:
     actor = actor_for(request, workspace)
     require(actor, "product.edit")
-    products = queries_feedback.product_choices(actor)
+    products = queries.product_choices(actor)
     initial = {"product_id": request.GET.get("product")} if request.GET.get("product", "").isdigit() else {}
     form = FeedbackForm(request.POST or None, products=products, initial=initial)
     if form.is_valid():
@@ -178,7 +178,7 @@ def _feedback_page(
         **panel_context(actor, "feedback", feedback.pk),
     }
     if can_edit:
-        products = queries_feedback.product_choices(actor)
+        products = queries.product_choices(actor)
         context |= {
             "edit_form": forms.get("edit_form")
             or FeedbackForm(initial=_edit_initial(feedback), products=products, editing=True),
@@ -200,7 +200,7 @@ def feedback_detail(request: HttpRequest, workspace: str, feedback_id: int) -> H
     if request.method != "POST":
         return _feedback_page(request, actor, feedback)
     require(actor, "product.edit")
-    form = FeedbackForm(request.POST, products=queries_feedback.product_choices(actor), editing=True)
+    form = FeedbackForm(request.POST, products=queries.product_choices(actor), editing=True)
     if form.is_valid():
         with form.service_errors():
             services.update_feedback(actor, feedback, version=form.cleaned_data["version"], **form.service_kwargs())
@@ -246,7 +246,7 @@ def feedback_link(request: HttpRequest, workspace: str, feedback_id: int) -> Htt
 @require_POST
 def feedback_unlink(request: HttpRequest, workspace: str, feedback_id: int, number: int) -> HttpResponse:
     actor, feedback = _load(request, workspace, feedback_id)
-    requirement = queries_feedback.get_requirement(actor, number)
+    requirement = queries.get_requirement(actor, number)
     services.unlink_requirement(actor, feedback, requirement)
     messages.success(request, _("The link to %(key)s was removed.") % {"key": requirement.key})
     return redirect("product:feedback", workspace, feedback.pk)
@@ -269,10 +269,10 @@ def import_new(request: HttpRequest, workspace: str) -> HttpResponse:
     """Step 1: upload and check; the preview follows."""
     actor = actor_for(request, workspace)
     require(actor, "product.edit")
-    form = ImportForm(request.POST or None, request.FILES or None, products=queries_feedback.product_choices(actor))
+    form = ImportForm(request.POST or None, request.FILES or None, products=queries.product_choices(actor))
     if form.is_valid():
         with form.service_errors():
-            product = queries_feedback.get_product(actor, form.cleaned_data["product_id"])
+            product = queries.get_product(actor, form.cleaned_data["product_id"])
             found = imports.upload_import(
                 actor, product, file=form.cleaned_data["file"], channel=form.cleaned_data["channel"] or None
             )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.errors import NotFound, RateLimited, ValidationFailed
 from core.permissions import can, require
 from core.web import actor_for, client_ip, is_htmx, page_from, panel_context, render_page, web_view
+from product import queries as product_queries
 from product import queries_roadmap as queries
 from product import releases
 from product.forms_releases import PlanForm, ReleaseEditForm, ReleaseFilterForm, ReleaseForm, RoadmapForm, ShareForm
@@ -32,7 +33,7 @@ R = W + "releases/<int:release_id>/"
 def release_list(request: HttpRequest, workspace: str) -> HttpResponse:
     """Releases, latest target first, filtered by product and status; members add one here."""
     actor = actor_for(request, workspace)
-    products = queries.product_choices(actor)
+    products = product_queries.product_choices(actor)
     filters = ReleaseFilterForm(products, request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     can_edit = can(actor, "product.edit")
@@ -42,7 +43,7 @@ def release_list(request: HttpRequest, workspace: str) -> HttpResponse:
     if form.is_valid():
         values = dict(form.cleaned_data)
         with form.service_errors():
-            product = queries.product_for_field(actor, values.pop("product_id"), "product_id")
+            product = product_queries.product_named_in_body(actor, values.pop("product_id"))
             release = releases.create_release(actor, product, **values)
             messages.success(request, _("The release was created."))
             return redirect("product:release", workspace, release.pk)
@@ -145,7 +146,7 @@ def remove_requirement(request: HttpRequest, workspace: str, release_id: int, nu
     """Take the requirement out of this release."""
     actor = actor_for(request, workspace)
     release = queries.get_release(actor, release_id)
-    requirement = queries.get_requirement(actor, number)
+    requirement = product_queries.get_requirement(actor, number)
     if requirement.release_id != release.pk:
         raise NotFound()
     try:
@@ -165,7 +166,7 @@ def remove_requirement(request: HttpRequest, workspace: str, release_id: int, nu
 def _roadmap_context(
     request: HttpRequest, actor: Any, *, share_form: ShareForm | None = None, new_share: Any = None
 ) -> tuple[dict[str, Any], int]:
-    products = queries.product_choices(actor)
+    products = product_queries.product_choices(actor)
     form = RoadmapForm(products, request.GET or None)
     values = form.cleaned_data if form.is_bound and form.is_valid() else {}
     status = 422 if form.is_bound and form.errors else 200
@@ -208,11 +209,11 @@ def roadmap(request: HttpRequest, workspace: str) -> HttpResponse:
 def create_share(request: HttpRequest, workspace: str) -> HttpResponse:
     """A new share link, shown this once (never in a redirect); with htmx, answers with the Share panel."""
     actor = actor_for(request, workspace)
-    form = ShareForm(queries.product_choices(actor), request.POST)
+    form = ShareForm(product_queries.product_choices(actor), request.POST)
     new_share = None
     if form.is_valid():
         with form.service_errors():
-            product = queries.product_for_field(actor, form.cleaned_data["product_id"], "product_id")
+            product = product_queries.product_named_in_body(actor, form.cleaned_data["product_id"])
             share, token = releases.create_share(actor, product, label=form.cleaned_data["label"])
             new_share = {"share": share, "url": releases.share_url(token)}
             form = None  # type: ignore[assignment]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Flag, Id, In, Text, UserBrief, Version
 from projects.models import Category, FieldKind, Health, ItemType, Priority, ProjectRole, ProjectStatus, Template
 
 KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
@@ -139,7 +139,7 @@ class MilestonePatch(In):
     name: Text(200, 1) | None = None  # type: ignore[valid-type]
     due_date: Day | None = None
     description: LongText | None = None  # type: ignore[valid-type]
-    done: bool | None = None
+    done: Flag | None = None
 
 
 # --- Workflows and fields ------------------------------------------------------------------------
@@ -408,14 +408,14 @@ class SavedViewOut(Schema):
 
 class SavedViewIn(In):
     name: Text(100, 1)  # type: ignore[valid-type]
-    shared: bool = False
+    shared: Flag = False
     query: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")], Text(100)] = Field(max_length=20)  # type: ignore[valid-type]
 
 
 class SavedViewPatch(In):
     version: Version
     name: Text(100, 1) | None = None  # type: ignore[valid-type]
-    shared: bool | None = None
+    shared: Flag | None = None
     query: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")], Text(100)] | None = Field(None, max_length=20)  # type: ignore[valid-type]
 
 
