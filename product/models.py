@@ -180,7 +180,7 @@ class Requirement(VersionedModel, SoftDeleteModel):
         constraints = [models.UniqueConstraint(fields=["workspace", "number"], name="requirement_number_once")]
         indexes = [
             models.Index(fields=["workspace", "-id"], name="requirement_list"),
-            models.Index(fields=["workspace", "rank"], name="requirement_rank"),
+            models.Index(fields=["workspace", "rank", "id"], name="requirement_rank"),
             models.Index(fields=["product", "status", "-id"], name="requirement_product"),
             models.Index(fields=["release", "status"], name="requirement_release"),
         ]

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -37,11 +38,16 @@ def xlsx_rows(response: Any) -> list[tuple[Any, ...]]:
     return list(load_workbook(io.BytesIO(body_of(response))).active.iter_rows(values_only=True))
 
 
+def stored_starts() -> list[str]:
+    """PostgreSQL text cannot hold NUL at all (test_the_writers_quote_every_cell covers it)."""
+    return [s for s in STARTS if s != "\0" or connection.vendor != "postgresql"]
+
+
 def dangerous(world: Any) -> list[Feedback]:
     """Feedback whose content starts with each formula character (stored as-is, past the services'
     trimming, as any text could arrive through an older import or the database)."""
     made = []
-    for i, start in enumerate(STARTS):
+    for i, start in enumerate(stored_starts()):
         item = feedback.create_feedback(
             world.actor("owner"),
             product_id=world.extra["product"].pk,
@@ -64,7 +70,7 @@ def test_every_formula_start_is_quoted(world: Any, kind: str) -> None:
     content = header.index("Content")
     by_id = {int(row[0]): row[content] for row in data}
     assert set(by_id) == {item.pk for item in made}
-    for i, (item, start) in enumerate(zip(made, STARTS, strict=True)):
+    for i, (item, start) in enumerate(zip(made, stored_starts(), strict=True)):
         expected = f"'{start}cmd|' /C calc'!A{i}"
         if kind == "xlsx":
             # XML cannot hold NUL and reads CR as LF; the quote stays first.
