@@ -10,6 +10,7 @@ requests do; feedback_count and customer_count are the counts the services keep.
 """
 
 import datetime
+import json
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -142,6 +143,8 @@ def make_requirements(
             link_rows.append((index, customer))
     rng.shuffle(link_rows)
 
+    segments = Segment.values
+
     def requirement_rows() -> Iterable[dict[str, Any]]:
         description = "## Background\n\nCustomers ask for it.\n\n## Scope\n\n- one\n- two\n"
         html = markdown.render(description)
@@ -185,6 +188,7 @@ def make_requirements(
                 "rank": (i + 1) * RANK_STEP,
                 "feedback_count": links_of[i],
                 "customer_count": len(customer_sets[i]),
+                "segments": json.dumps(sorted({segments[c % len(segments)] for c in customer_sets[i]})),
                 "deleted_at": None,
                 "deleted_by_id": None,
                 **inputs,
@@ -209,7 +213,6 @@ def make_requirements(
         ),
         step,
     )
-    segments = Segment.values
     write(
         Customer,
         (

@@ -168,6 +168,14 @@ def find_or_create_customer(
             for field, value in fill.items():
                 setattr(customer, field, value)
             customer.version += 1
+            if "segment" in fill:
+                # The requirements this customer already asked for now show the segment too.
+                refresh_demand(
+                    FeedbackLink.objects.filter(feedback__customer=customer)
+                    .order_by()
+                    .values_list("requirement_id", flat=True)
+                    .distinct()
+                )
     return customer
 
 
@@ -369,12 +377,23 @@ def refresh_demand(requirement_ids: Iterable[int]) -> None:
         )
     )
     counts = {row["requirement_id"]: (row["n_feedback"], row["n_customers"]) for row in counted}
+    segments: dict[int, list[str]] = {}
+    for requirement_id, segment in (
+        FeedbackLink.objects.filter(requirement_id__in=ids, feedback__deleted_at__isnull=True)
+        .exclude(feedback__customer__segment="")
+        .filter(feedback__customer__isnull=False)
+        .order_by("requirement_id", "feedback__customer__segment")
+        .values_list("requirement_id", "feedback__customer__segment")
+        .distinct()
+    ):
+        segments.setdefault(requirement_id, []).append(segment)
     requirements = list(Requirement.all_objects.filter(pk__in=ids))
     by_workspace: dict[int, list[Requirement]] = {}
     for requirement in requirements:
         requirement.feedback_count, requirement.customer_count = counts.get(requirement.pk, (0, 0))
+        requirement.segments = segments.get(requirement.pk, [])
         by_workspace.setdefault(requirement.workspace_id, []).append(requirement)
-    Requirement.all_objects.bulk_update(requirements, ["feedback_count", "customer_count"], batch_size=1000)
+    Requirement.all_objects.bulk_update(requirements, ["feedback_count", "customer_count", "segments"], batch_size=1000)
     for workspace_id, group in by_workspace.items():
         rescore(group, settings_for(workspace_id))
 

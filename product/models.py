@@ -175,6 +175,7 @@ class Requirement(VersionedModel, SoftDeleteModel):
     # The demand signal, counted when feedback is linked or unlinked.
     feedback_count = models.PositiveIntegerField(default=0)
     customer_count = models.PositiveIntegerField(default=0)
+    segments = models.JSONField(default=list, blank=True)  # the customers' distinct segments, sorted
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["workspace", "number"], name="requirement_number_once")]

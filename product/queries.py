@@ -460,24 +460,16 @@ class Demand:
 
 
 def demand_of(requirement: Requirement) -> Demand:
-    """The demand signal: the counts the feedback services keep on the requirement, the distinct
-    segments of the customers of its linked feedback (one query), and the first linked feedback
-    (one query)."""
+    """The demand signal: the counts and segments the feedback services keep on the requirement,
+    and the first linked feedback (one query)."""
     links = FeedbackLink.objects.filter(requirement=requirement, feedback__deleted_at__isnull=True)
-    segments = list(
-        links.exclude(feedback__customer__segment="")
-        .filter(feedback__customer__isnull=False)
-        .order_by("feedback__customer__segment")
-        .values_list("feedback__customer__segment", flat=True)
-        .distinct()
-    )
     feedback = [
         link.feedback for link in links.select_related("feedback__customer").order_by("-feedback_id")[:FEEDBACK_SHOWN]
     ]
     return Demand(
         feedback_count=requirement.feedback_count,
         customer_count=requirement.customer_count,
-        segments=segments,
+        segments=requirement.segments,
         feedback=feedback,
     )
 

@@ -330,3 +330,36 @@ def test_answering_linked_feedback(world: Any) -> None:
     assert [f.pk for f in answered] == [world.extra["feedback"].pk]
     item = Feedback.objects.get(pk=world.extra["feedback"].pk)
     assert item.status == "answered" and item.answered_at is not None
+
+
+def test_segments_follow_links_deletions_and_a_customer_s_segment_filled_in_later(world: Any) -> None:
+    owner, requirement = world.actor("owner"), world.extra["second_requirement"]
+
+    def give(name: str, segment: str = "") -> Any:
+        item = feedback.create_feedback(
+            owner,
+            product_id=world.extra["product"].pk,
+            content=f"From {name}",
+            channel="survey",
+            customer_name=name,
+            customer_segment=segment,
+        )
+        feedback.link_requirement(owner, item, Requirement.objects.get(pk=requirement.pk))
+        return item
+
+    give("Li Lei", "enterprise")
+    consumer = give("Han Meimei", "consumer")
+    give("Zhao")
+    assert Requirement.objects.get(pk=requirement.pk).segments == ["consumer", "enterprise"]
+    feedback.delete_feedback(owner, Feedback.objects.get(pk=consumer.pk))
+    assert Requirement.objects.get(pk=requirement.pk).segments == ["enterprise"]
+    # Zhao's segment becomes known through later feedback: what Zhao asked for before shows it too.
+    feedback.create_feedback(
+        owner,
+        product_id=world.extra["product"].pk,
+        content="Again",
+        channel="sales",
+        customer_name="Zhao",
+        customer_segment="education",
+    )
+    assert Requirement.objects.get(pk=requirement.pk).segments == ["education", "enterprise"]

@@ -540,7 +540,7 @@ def test_demand_signal_reads_counts_segments_and_the_first_feedback(world: Any) 
     current = fresh(requirement)
     with CaptureQueriesContext(connection) as captured:
         demand = queries.demand_of(current)
-    assert len(captured.captured_queries) == 2
+    assert len(captured.captured_queries) == 1  # the first feedback; counts and segments are kept
     assert (demand.feedback_count, demand.customer_count) == (4, 4)
     assert demand.segments == ["enterprise", "small_business"]
     assert demand.segment_labels == ["Enterprise", "Small business"]
