@@ -402,7 +402,7 @@ def _requirements(demo: Demo, product: Any, modules: list[Any]) -> dict[str, Req
             "source": spec["source"],
             "owner_id": demo.users[spec["owner"]].pk,
             "description": _prd(spec["title"]),
-            "tags": ["2025H2"] if spec.get("release") else [],
+            "tags": [_half_year()] if spec.get("release") else [],
         }
         if spec["module"] is not None:
             fields["module_id"] = modules[spec["module"]].pk
@@ -425,6 +425,11 @@ def _requirements(demo: Demo, product: Any, modules: list[Any]) -> dict[str, Req
         + "\n## 风控 Risk control\n\n- 同一手机号每天最多 10 条验证码\n- 图形验证码在 3 次失败后出现\n",
     )
     return made
+
+
+def _half_year() -> str:
+    today = timezone.localdate()
+    return f"{today.year}H{1 if today.month <= 6 else 2}"
 
 
 def _prd(title: str) -> str:
