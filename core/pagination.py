@@ -50,7 +50,7 @@ def check_limit(limit: int | None) -> int:
     return limit
 
 
-def _value_of(row: Any, key: str) -> Any:
+def value_of(row: Any, key: str) -> Any:
     """A sort key's value from a model instance or a `.values()` row."""
     if isinstance(row, dict):
         return row["id" if key == "pk" else key]
@@ -94,5 +94,5 @@ def paginate(qs: models.QuerySet, *, cursor: str | None, limit: int | None, orde
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([_value_of(last, k) for k in keys])
+        next_cursor = _encode([value_of(last, k) for k in keys])
     return Page(items=rows, next_cursor=next_cursor)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import NotFound, ValidationFailed
-from core.pagination import Page, check_limit, paginate
+from core.pagination import Page, check_limit, paginate, value_of
 from core.permissions import require
 from product import scoring
 from product.models import (
@@ -38,7 +38,7 @@ from product.models import (
     StatusChange,
 )
 from product.products import settings_for
-from product.requirements import TRANSITIONS
+from product.requirements import ANALYSIS_FIELDS, TRANSITIONS
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -242,7 +242,16 @@ def _decode_score_cursor(cursor: str) -> tuple[float | None, int, int]:
     return value, rank, pk
 
 
-def _score_page(qs: models.QuerySet[Requirement], cursor: str | None, limit: int | None) -> Page[Requirement]:
+def _mark(row: Any, **values: Any) -> None:
+    """Give a page row (a model instance, or a dict of requirement_rows) what the backlog adds."""
+    if isinstance(row, dict):
+        row.update(values)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def _score_page(qs: models.QuerySet, cursor: str | None, limit: int | None) -> Page[Any]:
     """By score, highest first, unscored last, then by the manual rank: what the backlog ranks by."""
     size = check_limit(limit)
     qs = qs.order_by(F("score").desc(nulls_last=True), "rank", "pk")
@@ -257,12 +266,11 @@ def _score_page(qs: models.QuerySet[Requirement], cursor: str | None, limit: int
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
-        last = rows[-1]
-        next_cursor = _encode([last.score, last.rank, last.pk])
+        next_cursor = _encode([value_of(rows[-1], key) for key in ("score", "rank", "pk")])
     return Page(items=rows, next_cursor=next_cursor)
 
 
-def _flag_disagreements(qs: models.QuerySet[Requirement], page: Page[Requirement], first_page: bool) -> None:
+def _flag_disagreements(qs: models.QuerySet, page: Page[Any], first_page: bool) -> None:
     """In the manual order, mark each row whose score is higher than the score of the row directly
     above it (an unscored row above counts as lower than any score). Each row also learns the
     numbers of its neighbours (`above`, `below`), which its move-up and move-down buttons name;
@@ -270,20 +278,19 @@ def _flag_disagreements(qs: models.QuerySet[Requirement], page: Page[Requirement
     rows = page.items
     if not rows:
         return
+    rank, pk, number, score = ([value_of(row, key) for row in rows] for key in ("rank", "pk", "number", "score"))
     before_first: Any = None
     if not first_page:
-        first = rows[0]
         before_first = (
-            qs.filter(Q(rank__lt=first.rank) | Q(rank=first.rank, pk__lt=first.pk))
+            qs.filter(Q(rank__lt=rank[0]) | Q(rank=rank[0], pk__lt=pk[0]))
             .order_by("-rank", "-pk")
             .values("number", "score")
             .first()
         )
     after_last: Any = None
     if page.next_cursor:
-        last = rows[-1]
         after_last = (
-            qs.filter(Q(rank__gt=last.rank) | Q(rank=last.rank, pk__gt=last.pk))
+            qs.filter(Q(rank__gt=rank[-1]) | Q(rank=rank[-1], pk__gt=pk[-1]))
             .order_by("rank", "pk")
             .values("number")
             .first()
@@ -292,21 +299,24 @@ def _flag_disagreements(qs: models.QuerySet[Requirement], page: Page[Requirement
     previous_number: int | None = before_first["number"] if before_first else None
     has_previous = before_first is not None
     for index, row in enumerate(rows):
-        row.above = previous_number  # type: ignore[attr-defined]
-        below = rows[index + 1].number if index + 1 < len(rows) else (after_last["number"] if after_last else None)
-        row.below = below  # type: ignore[attr-defined]
-        row.score_disagrees = bool(  # type: ignore[attr-defined]
-            has_previous and row.score is not None and (previous_score is None or row.score > previous_score)
+        below = number[index + 1] if index + 1 < len(rows) else (after_last["number"] if after_last else None)
+        disagrees = bool(
+            has_previous and score[index] is not None and (previous_score is None or score[index] > previous_score)
         )
-        previous_score, previous_number, has_previous = row.score, row.number, True
+        _mark(row, above=previous_number, below=below, score_disagrees=disagrees)
+        previous_score, previous_number, has_previous = score[index], number[index], True
 
 
 def backlog_page(
-    actor: "Membership", query: dict[str, Any], *, cursor: str | None, limit: int | None
-) -> Page[Requirement]:
-    """One page of the backlog as `query` (checked) filters and sorts it. In the manual order each
-    row carries `score_disagrees`, `above` and `below`; in the others `score_disagrees` is False."""
+    actor: "Membership", query: dict[str, Any], *, cursor: str | None, limit: int | None, rows: bool = False
+) -> Page[Any]:
+    """One page of the backlog as `query` (checked) filters and sorts it: Requirement instances, or
+    with `rows` the dicts of requirement_rows (the API's list, written by requirement_row_json). In
+    the manual order each row carries `score_disagrees`, `above` and `below`; in the others
+    `score_disagrees` is False."""
     qs = requirements_for(actor, query)
+    if rows:
+        qs = requirement_rows(qs)
     sort = query.get("sort", "score")
     if sort == "score":
         page = _score_page(qs, cursor, limit)
@@ -317,9 +327,74 @@ def backlog_page(
         _flag_disagreements(qs, page, first_page=not cursor)
     else:
         for row in page.items:
-            row.score_disagrees = False  # type: ignore[attr-defined]
-            row.above = row.below = None  # type: ignore[attr-defined]
+            _mark(row, score_disagrees=False, above=None, below=None)
     return page
+
+
+# --- The backlog as plain rows: a 100-row page is read and serialised without building models -----
+
+REQUIREMENT_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "type",
+    "source",
+    "status",
+    "product_id",
+    "product__name",
+    "module_id",
+    "module__name",
+    "owner_id",
+    "owner__username",
+    "owner__display_name",
+    "tags",
+    "release_id",
+    "release__name",
+    "score",
+    "rank",
+    "feedback_count",
+    "customer_count",
+    "version",
+    "updated_at",
+    *ANALYSIS_FIELDS,
+)
+
+
+def requirement_rows(qs: models.QuerySet[Requirement]) -> models.QuerySet:
+    """`qs` as dicts with the columns of a backlog row."""
+    return qs.values(*REQUIREMENT_COLUMNS)
+
+
+def requirement_row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """The API form of one row of requirement_rows, as backlog_page marked it: the shape of
+    product.schemas_requirements.RequirementRowOut, its fields in the schema's order (a test holds
+    it to the schema)."""
+    return {
+        **{name: row[name] for name in ANALYSIS_FIELDS},  # first: RequirementRowOut extends Analysis
+        "id": row["id"],
+        "number": row["number"],
+        "key": f"REQ-{row['number']}",
+        "title": row["title"],
+        "type": row["type"],
+        "source": row["source"],
+        "status": row["status"],
+        "product": {"id": row["product_id"], "name": row["product__name"]},
+        "module": None if row["module_id"] is None else {"id": row["module_id"], "name": row["module__name"]},
+        "owner": {
+            "id": row["owner_id"],
+            "username": row["owner__username"],
+            "display_name": row["owner__display_name"],
+        },
+        "tags": row["tags"],
+        "release": None if row["release_id"] is None else {"id": row["release_id"], "name": row["release__name"]},
+        "score": row["score"],
+        "rank": row["rank"],
+        "feedback_count": row["feedback_count"],
+        "customer_count": row["customer_count"],
+        "score_disagrees": row["score_disagrees"],
+        "version": row["version"],
+        "updated_at": row["updated_at"],
+    }
 
 
 # --- One requirement -----------------------------------------------------------------------------

@@ -97,9 +97,13 @@ def apply_filters(
     return qs
 
 
+def _live_links() -> models.QuerySet[FeedbackLink]:
+    """Links to requirements that are not in the trash, in the order a feedback item lists them."""
+    return FeedbackLink.objects.filter(requirement__deleted_at__isnull=True).order_by("requirement__number")
+
+
 def _links_prefetch() -> Prefetch:
-    live = FeedbackLink.objects.filter(requirement__deleted_at__isnull=True).select_related("requirement")
-    return Prefetch("links", queryset=live.order_by("requirement__number"), to_attr="live_links")
+    return Prefetch("links", queryset=_live_links().select_related("requirement"), to_attr="live_links")
 
 
 def feedback_for(actor: "Membership", query: dict[str, Any] | None = None) -> models.QuerySet[Feedback]:
@@ -109,6 +113,85 @@ def feedback_for(actor: "Membership", query: dict[str, Any] | None = None) -> mo
     qs = Feedback.objects.filter(workspace_id=actor.workspace_id)
     qs = apply_filters(qs, query or {}, workspace_id=actor.workspace_id)
     return qs.select_related("product", "customer", "submitted_by").prefetch_related(_links_prefetch())
+
+
+# --- The inbox as plain rows: a 100-row page is read and serialised without building models ------
+
+FEEDBACK_COLUMNS = (
+    "id",
+    "product_id",
+    "product__name",
+    "channel",
+    "customer_id",
+    "customer__name",
+    "customer__company",
+    "customer__segment",
+    "customer__email",
+    "content",
+    "kind",
+    "sentiment",
+    "tags",
+    "status",
+    "submitted_by_id",
+    "submitted_by__username",
+    "submitted_by__display_name",
+    "answered_at",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def feedback_rows(qs: models.QuerySet[Feedback]) -> models.QuerySet:
+    """`qs` (of feedback_for) as dicts with the columns of an inbox row; feedback_rows_json adds
+    the linked requirements."""
+    return qs.prefetch_related(None).values(*FEEDBACK_COLUMNS)
+
+
+def feedback_rows_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The API form of rows of feedback_rows, with their live linked requirements (one query for
+    them all): the shape of product.schemas_feedback.FeedbackOut, its fields in the schema's order
+    (a test holds it to the schema)."""
+    linked: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+    if linked:
+        columns = ("feedback_id", "requirement__number", "requirement__title", "requirement__status")
+        for link in _live_links().filter(feedback_id__in=linked).values_list(*columns):
+            feedback_id, number, title, status = link
+            linked[feedback_id].append({"number": number, "key": f"REQ-{number}", "title": title, "status": status})
+    return [
+        {
+            "id": row["id"],
+            "product": {"id": row["product_id"], "name": row["product__name"]},
+            "channel": row["channel"],
+            "customer": None
+            if row["customer_id"] is None
+            else {
+                "id": row["customer_id"],
+                "name": row["customer__name"],
+                "company": row["customer__company"],
+                "segment": row["customer__segment"],
+                "email": row["customer__email"],
+            },
+            "content": row["content"],
+            "kind": row["kind"],
+            "sentiment": row["sentiment"],
+            "tags": row["tags"],
+            "status": row["status"],
+            "submitted_by": None
+            if row["submitted_by_id"] is None
+            else {
+                "id": row["submitted_by_id"],
+                "username": row["submitted_by__username"],
+                "display_name": row["submitted_by__display_name"],
+            },
+            "answered_at": row["answered_at"],
+            "requirements": linked[row["id"]],
+            "version": row["version"],
+            "created_at": row["created_at"],
+            "updated_at": row["updated_at"],
+        }
+        for row in rows
+    ]
 
 
 def get_feedback(actor: "Membership", feedback_id: int) -> Feedback:

@@ -1,10 +1,8 @@
 """Projects and work items over HTTP: thin handlers that parse, call a service or a query, render."""
 
 import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-import orjson
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
@@ -12,7 +10,7 @@ from ninja import Path, Query, Router, Status
 from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from projects import export as exports
@@ -96,7 +94,7 @@ def item_page(qs: Any, *, cursor: str | None, limit: int | None, order: str) -> 
     sort_key = order.lstrip("-")
     extra = () if sort_key in queries.ITEM_COLUMNS or sort_key in ("id", "pk") else (sort_key,)
     page = paginate(queries.item_rows(qs, *extra), cursor=cursor, limit=limit, order=order)
-    return _json({"items": [queries.item_row_json(row) for row in page.items], "next_cursor": page.next_cursor})
+    return json_response({"items": [queries.item_row_json(row) for row in page.items], "next_cursor": page.next_cursor})
 
 
 def board_json(board: Board) -> dict[str, Any]:
@@ -119,16 +117,6 @@ def board_json(board: Board) -> dict[str, Any]:
             for c in board.columns
         ],
     }
-
-
-def _json(body: dict[str, Any]) -> HttpResponse:
-    return HttpResponse(orjson.dumps(body, default=_json_default), content_type="application/json")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError
 
 
 def _item(request: ApiRequest, workspace: str, key: str) -> tuple[Any, WorkItem]:
@@ -513,7 +501,7 @@ def board(
     `per_column` cards by priority."""
     actor, obj = _project(request, workspace, project)
     board = board_for(actor, obj, by=by, workflow_id=workflow, sprint_id=sprint, per_column=per_column)
-    return _json(board_json(board))
+    return json_response(board_json(board))
 
 
 @router.get(P + "/schedule", response={200: ScheduleOut, **ERRORS})

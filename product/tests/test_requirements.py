@@ -4,6 +4,7 @@ the demand signal, the API's shapes and errors, and query counts that do not gro
 
 import base64
 import datetime
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +18,11 @@ from core.services import restore
 from product import diff, feedback, products, queries, requirements
 from product.models import Product, Requirement, RequirementItem, Revision, StatusChange
 from product.requirements import RANK_STEP
+from product.schemas_requirements import RequirementRowOut
 from projects import items
 from projects import queries as project_queries
 from projects.models import State
+from tests.shapes import as_the_schema_writes
 
 API = "/api/v1/workspaces/acme"
 
@@ -667,6 +670,57 @@ def test_score_order_pages_with_its_own_cursor(world: Any) -> None:
         ("REQ-4", 100.0),
         ("REQ-2", None),
         ("REQ-6", None),
+    ]
+
+
+def test_the_fast_list_writes_what_the_row_schema_writes(world: Any) -> None:
+    """The API's backlog is written by hand from plain rows: in every order and across pages, it must
+    be what RequirementRowOut writes from the models, to the order of the keys and the spelling of
+    the dates, for a row with every field set (REQ-1) and one with the optional ones empty (REQ-2)."""
+    edit(
+        world,
+        world.extra["requirement"],
+        tags=["sso", "wecom"],
+        feasibility=4,
+        market_potential=3,
+        user_value=7,
+        time_criticality=6,
+        risk_reduction=2,
+        moscow="must",
+        kano="performance",
+    )
+    # Scored, and last in the manual order under the unscored REQ-2: its score disagrees.
+    make(world, "Offline", reach=300, impact=Decimal("3"), confidence=100, effort=Decimal("0.5"))
+    member, client = world.actor("member"), world.client("member")
+    written: dict[str, list[Any]] = {}
+    for sort in queries.SORTS:
+        cursor, pages = None, 0
+        while True:
+            page = queries.backlog_page(member, {"sort": sort}, cursor=cursor, limit=2)
+            response = client.get(f"{API}/requirements?sort={sort}&limit=2" + (f"&cursor={cursor}" if cursor else ""))
+            assert response.status_code == 200 and response["Content-Type"] == "application/json"
+            expected = [
+                ("items", as_the_schema_writes(RequirementRowOut, page.items)),
+                ("next_cursor", page.next_cursor),
+            ]
+            assert json.loads(response.content, object_pairs_hook=list) == expected, sort
+            written.setdefault(sort, []).extend(dict(row) for row in expected[0][1])
+            cursor, pages = page.next_cursor, pages + 1
+            if not cursor:
+                break
+        assert pages == 2 and len(written[sort]) == 3, sort
+    rows = {row["key"]: row for row in written["key"]}
+    full, empty = rows["REQ-1"], rows["REQ-2"]
+    assert [name for name, value in full.items() if value is None or value == "" or value == []] == []
+    assert dict(full["module"]) == {"id": world.extra["module"].pk, "name": "Login"}
+    assert dict(full["release"]) == {"id": world.extra["release"].pk, "name": world.extra["release"].name}
+    assert full["feedback_count"] == 1 and full["effort"] == "4.0" and full["updated_at"].endswith("Z")
+    optional = [name for name, value in empty.items() if value is None or value == "" or value == []]
+    assert sorted(optional) == sorted([*requirements.ANALYSIS_FIELDS, "module", "release", "score", "tags"])
+    assert [(row["key"], row["score_disagrees"]) for row in written["rank"]] == [
+        ("REQ-1", False),
+        ("REQ-2", False),
+        ("REQ-3", True),
     ]
 
 
