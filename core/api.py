@@ -52,6 +52,8 @@ TypeName = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$", example="department")]
 Cursor = Annotated[str | None, Query(None, max_length=500, pattern=r"^[A-Za-z0-9_\-]*$")]
 Limit = Annotated[int | None, Query(None, ge=1, le=200)]
 Filter = Annotated[str | None, Query(None, max_length=40, pattern=r"^[a-z_]*$")]
+FilterId = Annotated[int | None, Query(None, ge=1, le=2**53)]
+FilterText = Annotated[str | None, Query(None, max_length=100, pattern=r"^[^\x00]*$")]
 OBJECT = "/workspaces/{workspace}/objects/{target_type}/{target_id}"
 _NINJA_JSON = DjangoJSONEncoder()
 

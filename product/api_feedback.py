@@ -14,7 +14,16 @@ from ninja.files import UploadedFile
 from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, _unreadable_upload_is_a_problem, json_response
+from core.api import (
+    ERRORS,
+    Cursor,
+    FilterId,
+    FilterText,
+    Limit,
+    WorkspaceSlug,
+    _unreadable_upload_is_a_problem,
+    json_response,
+)
 from core.errors import ValidationFailed
 from core.pagination import paginate
 from core.schemas import PathId, Problem, page_of
@@ -22,6 +31,7 @@ from core.web import client_ip
 from product import export as exports
 from product import feedback as services
 from product import imports, queries, queries_feedback
+from product.api_requirements import Number
 from product.models import (
     FeedbackChannel,
     FeedbackImport,
@@ -48,10 +58,7 @@ router = Router(tags=["feedback"])
 W = "/workspaces/{workspace}"
 F = W + "/feedback/{feedback_id}"
 IMPORT = W + "/feedback-imports/{import_id}"
-Number = Annotated[int, Path(ge=1, le=2**31, example=1)]
 FormToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$", example="3q2-7wEjLkPZ4yXb")]
-FilterId = Annotated[int | None, Query(None, ge=1, le=2**53)]
-FilterText = Annotated[str | None, Query(None, max_length=100, pattern=r"^[^\x00]*$")]
 RequirementRef = Annotated[str | None, Query(None, pattern=r"^(REQ-|req-)?[1-9][0-9]{0,9}$", example="REQ-1")]
 Format = Literal["csv", "xlsx"]
 # The public form's JSON body is small; a larger one is refused before it is parsed.

@@ -7,7 +7,7 @@ from ninja import Path, Query, Router, Status
 from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, json_response
+from core.api import ERRORS, Cursor, FilterId, FilterText, Limit, WorkspaceSlug, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from product import diff, products, queries, requirements
@@ -40,8 +40,6 @@ PRODUCT = W + "/products/{product_id}"
 R = W + "/requirements/{number}"
 Number = Annotated[int, Path(ge=1, le=2**31, example=1)]
 ItemKey = Annotated[str, Path(pattern=r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{1,9}$", example="APP-1")]
-FilterId = Annotated[int | None, Query(None, ge=1, le=2**53)]
-FilterText = Annotated[str | None, Query(None, max_length=100, pattern=r"^[^\x00]*$")]
 ReleaseFilter = Annotated[str | None, Query(None, pattern=r"^(none|[1-9][0-9]{0,15})$")]
 Sort = Literal["score", "rank", "-created", "key"]
 # Fields a PATCH may set to null to clear them.

@@ -20,6 +20,7 @@ from core.errors import ValidationFailed
 from core.permissions import require
 from product import queries, queries_feedback
 from product.models import Feedback, Requirement
+from product.requirements import NUMERIC_ANALYSIS_FIELDS
 from projects import export as cells
 
 if TYPE_CHECKING:
@@ -29,17 +30,6 @@ FORMATS = cells.FORMATS
 XLSX_TYPE = cells.XLSX_TYPE
 CSV_TYPE = "text/csv; charset=utf-8"
 CHUNK = 500
-ANALYSIS_FIELDS = (
-    "feasibility",
-    "market_potential",
-    "user_value",
-    "effort",
-    "reach",
-    "impact",
-    "confidence",
-    "time_criticality",
-    "risk_reduction",
-)
 
 
 @dataclass
@@ -117,7 +107,7 @@ def requirement_row(requirement: Requirement) -> list[Any]:
         str(requirement.owner),
         requirement.release.name if requirement.release else "",
         round(requirement.score, 2) if requirement.score is not None else None,
-        *[getattr(requirement, name) for name in ANALYSIS_FIELDS],
+        *[getattr(requirement, name) for name in NUMERIC_ANALYSIS_FIELDS],
         requirement.get_moscow_display() if requirement.moscow else "",  # type: ignore[attr-defined]
         requirement.get_kano_display() if requirement.kano else "",  # type: ignore[attr-defined]
         requirement.feedback_count,

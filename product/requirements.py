@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 RANK_STEP = 1 << 16
 MAX_DESCRIPTION = 100_000
 MAX_TAGS = 20
-ANALYSIS_FIELDS = (
+NUMERIC_ANALYSIS_FIELDS = (
     "feasibility",
     "market_potential",
     "user_value",
@@ -52,9 +52,8 @@ ANALYSIS_FIELDS = (
     "confidence",
     "time_criticality",
     "risk_reduction",
-    "moscow",
-    "kano",
 )
+ANALYSIS_FIELDS = (*NUMERIC_ANALYSIS_FIELDS, "moscow", "kano")
 EDITABLE_FIELDS = (
     "title",
     "description",
