@@ -7,7 +7,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from core.activity import diff, record, snapshot
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 PRODUCT_FIELDS = ("name", "vision", "target_users", "goals", "owner_id", "form_enabled")
 SETTINGS_FIELDS = ("scoring_model", "demand_weight")
 MAX_DEMAND_WEIGHT = Decimal("10")
+RESCORE_BATCH = 5000
 
 
 def required_text(field: str, value: str | None, max_length: int) -> str:
@@ -176,12 +177,28 @@ def rescore(requirements: list[Requirement], settings: ProductSettings) -> None:
 
 
 def rescore_all(settings: ProductSettings) -> None:
-    queryset = Requirement.all_objects.filter(workspace_id=settings.workspace_id).order_by("pk")
-    batch: list[Requirement] = []
-    for requirement in queryset.iterator(chunk_size=2000):
-        batch.append(requirement)
-        if len(batch) == 2000:
-            rescore(batch, settings)
-            batch = []
-    if batch:
-        rescore(batch, settings)
+    """Every requirement of the workspace, from plain rows of the inputs the model reads, written
+    back with executemany: Django's bulk_update spells a CASE per row, which took 15 s for 100,000
+    requirements on SQLite."""
+    needed = scoring.INPUTS[settings.scoring_model]
+    rows = (
+        Requirement.all_objects.filter(workspace_id=settings.workspace_id)
+        .order_by("pk")
+        .values_list("pk", "customer_count", *needed)
+    )
+    updates = [
+        (
+            scoring.ranking_score(
+                settings.scoring_model,
+                dict(zip(needed, values, strict=True)),
+                customers=customers,
+                weight=settings.demand_weight,
+            ),
+            pk,
+        )
+        for pk, customers, *values in rows.iterator(chunk_size=5000)
+    ]
+    table = connection.ops.quote_name(Requirement._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(updates), RESCORE_BATCH):
+            cursor.executemany(f"UPDATE {table} SET score = %s WHERE id = %s", updates[start : start + RESCORE_BATCH])  # noqa: S608
