@@ -26,12 +26,12 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def _encode(values: list[Any]) -> str:
+def encode_cursor(values: list[Any]) -> str:
     raw = json.dumps(values, default=str, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str, size: int) -> list[Any]:
+def decode_cursor(cursor: str, size: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -74,7 +74,7 @@ def paginate(qs: models.QuerySet, *, cursor: str | None, limit: int | None, orde
     keys = ["pk"] if field in {"id", "pk"} else [field, "pk"]
     qs = qs.order_by(*[("-" if descending else "") + k for k in keys])
     if cursor:
-        values = _decode(cursor, len(keys))
+        values = decode_cursor(cursor, len(keys))
         model_fields = [_field_of(qs, k) for k in keys]
         try:
             values = [f.to_python(v) for f, v in zip(model_fields, values, strict=True)]  # type: ignore[union-attr]
@@ -94,5 +94,5 @@ def paginate(qs: models.QuerySet, *, cursor: str | None, limit: int | None, orde
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([value_of(last, k) for k in keys])
+        next_cursor = encode_cursor([value_of(last, k) for k in keys])
     return Page(items=rows, next_cursor=next_cursor)

@@ -32,7 +32,7 @@ from product.models import (
     Segment,
     Sentiment,
 )
-from product.products import rescore, settings_for
+from product.products import choice, clean_text, rescore, settings_for
 from product.requirements import MAX_TAGS, clean_tags
 
 if TYPE_CHECKING:
@@ -77,31 +77,8 @@ HISTORY_FIELDS = ["product", "channel", "customer", "content", "kind", "sentimen
 # --- Checking values -----------------------------------------------------------------------------
 
 
-def _text(field: str, value: Any, max_length: int, *, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationFailed({field: _("Enter text.")})
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed({field: _("This field is required.")})
-    if len(value) > max_length:
-        raise ValidationFailed({field: _("Ensure this value has at most %(n)s characters.") % {"n": max_length}})
-    if "\x00" in value:
-        raise ValidationFailed({field: _("This value has characters or a form that is not allowed.")})
-    return value
-
-
-def _choice(field: str, value: Any, choices: Any, *, blank: bool = False) -> str:
-    if blank and value in (None, ""):
-        return ""
-    if value not in choices.values:
-        raise ValidationFailed({field: _("Choose one of: %(n)s.") % {"n": ", ".join(choices.values)}})
-    return str(value)
-
-
 def _email(field: str, value: Any) -> str:
-    email = _text(field, value, MAX_EMAIL)
+    email = clean_text(field, value, MAX_EMAIL)
     if email:
         try:
             validate_email(email)
@@ -124,10 +101,10 @@ def clean_customer(
 ) -> dict[str, str] | None:
     """Checked customer values, or None when no customer is named (no name and no email)."""
     clean = {
-        "name": _text(prefix + "name", name, MAX_NAME),
+        "name": clean_text(prefix + "name", name, MAX_NAME),
         "email": _email(prefix + "email", email),
-        "company": _text(prefix + "company", company, MAX_NAME),
-        "segment": _choice(prefix + "segment", segment, Segment, blank=True),
+        "company": clean_text(prefix + "company", company, MAX_NAME),
+        "segment": choice(prefix + "segment", segment, Segment, blank=True),
     }
     if not clean["name"] and not clean["email"]:
         if clean["company"] or clean["segment"]:
@@ -197,17 +174,17 @@ def clean_fields(actor: "Membership", fields: dict[str, Any]) -> dict[str, Any]:
     if "product_id" in fields:
         clean["product"] = _product(actor, fields["product_id"])
     if "channel" in fields:
-        clean["channel"] = _choice("channel", fields["channel"], FeedbackChannel)
+        clean["channel"] = choice("channel", fields["channel"], FeedbackChannel)
     if "content" in fields:
-        clean["content"] = _text("content", fields["content"], MAX_CONTENT, required=True)
+        clean["content"] = clean_text("content", fields["content"], MAX_CONTENT, required=True)
     if "kind" in fields:
-        clean["kind"] = _choice("kind", fields["kind"], FeedbackKind)
+        clean["kind"] = choice("kind", fields["kind"], FeedbackKind)
     if "sentiment" in fields:
-        clean["sentiment"] = _choice("sentiment", fields["sentiment"], Sentiment, blank=True)
+        clean["sentiment"] = choice("sentiment", fields["sentiment"], Sentiment, blank=True)
     if "tags" in fields:
         clean["tags"] = clean_tags(fields["tags"])
     if "status" in fields:
-        clean["status"] = _choice("status", fields["status"], FeedbackStatus)
+        clean["status"] = choice("status", fields["status"], FeedbackStatus)
     if "as_myself" in fields and fields["as_myself"] is not None and not isinstance(fields["as_myself"], bool):
         raise ValidationFailed({"as_myself": _("Enter true or false.")})
     return clean
@@ -521,7 +498,7 @@ def bulk_feedback(actor: "Membership", *, ids: Any, action: str, value: Any = No
 
 
 def _bulk_status(actor: "Membership", items: list[Feedback], value: Any) -> None:
-    target = _choice("value", value, FeedbackStatus)
+    target = choice("value", value, FeedbackStatus)
     with_links = set(FeedbackLink.objects.filter(feedback__in=items).values_list("feedback_id", flat=True).distinct())
     refused = []
     for item in items:
@@ -581,8 +558,8 @@ def submit_public_feedback(
     ratelimit.hit([f"feedback-form:product:{product.pk}"], limit=per_product, window_seconds=product_window)
     if website:
         return None
-    text = _text("content", content, MAX_PUBLIC_CONTENT, required=True)
-    kind = _choice("kind", kind or FeedbackKind.SUGGESTION, FeedbackKind)
+    text = clean_text("content", content, MAX_PUBLIC_CONTENT, required=True)
+    kind = choice("kind", kind or FeedbackKind.SUGGESTION, FeedbackKind)
     customer_values = clean_customer(name=name, email=email, company=company, prefix="")
     with transaction.atomic():
         customer = find_or_create_customer(product.workspace_id, **customer_values) if customer_values else None

@@ -27,19 +27,33 @@ MAX_DEMAND_WEIGHT = Decimal("10")
 RESCORE_BATCH = 5000
 
 
-def required_text(field: str, value: str | None, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
+def clean_text(field: str, value: Any, max_length: int, *, required: bool = False) -> str:
+    """Text stripped and checked: a string, at most `max_length`, no NUL, present if `required`."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed({field: _("Enter text.")})
+    value = value.strip()
+    if required and not value:
         raise ValidationFailed({field: _("This field is required.")})
     if len(value) > max_length:
         raise ValidationFailed({field: _("Ensure this value has at most %(n)s characters.") % {"n": max_length}})
+    if "\x00" in value:
+        raise ValidationFailed({field: _("This value has characters or a form that is not allowed.")})
     return value
 
 
-def choice(field: str, value: str, choices: Any) -> str:
+def required_text(field: str, value: Any, max_length: int) -> str:
+    return clean_text(field, value, max_length, required=True)
+
+
+def choice(field: str, value: Any, choices: Any, *, blank: bool = False) -> str:
+    """`value` if it is one of `choices` (or empty, with `blank`), else a field error."""
+    if blank and value in (None, ""):
+        return ""
     if value not in choices.values:
         raise ValidationFailed({field: _("Choose one of: %(n)s.") % {"n": ", ".join(choices.values)}})
-    return value
+    return str(value)
 
 
 def _check_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:

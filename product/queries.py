@@ -5,9 +5,6 @@ The backlog's filters and sorts are declared here once (rule 10) and used by the
 alike; the ranked order (score, then the manual rank) pages with its own keyset cursor.
 """
 
-import base64
-import binascii
-import json
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import NotFound, ValidationFailed
-from core.pagination import Page, check_limit, paginate, value_of
+from core.pagination import Page, check_limit, decode_cursor, encode_cursor, paginate, value_of
 from core.permissions import require
 from product import scoring
 from product.models import (
@@ -212,24 +209,12 @@ def requirements_for(actor: "Membership", query: dict[str, Any] | None = None) -
 # --- Paging the ranked order ---------------------------------------------------------------------
 
 
-def _encode(values: list[Any]) -> str:
-    raw = json.dumps(values, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def _bad_cursor() -> ValidationFailed:
     return ValidationFailed({"cursor": _("This cursor is not valid; start again from the first page.")})
 
 
 def _decode_score_cursor(cursor: str) -> tuple[float | None, int, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise _bad_cursor() from None
-    if not isinstance(values, list) or len(values) != 3:
-        raise _bad_cursor()
-    score, rank, pk = values
+    score, rank, pk = decode_cursor(cursor, 3)
     numbers_ok = all(isinstance(v, int) and not isinstance(v, bool) and abs(v) <= 2**62 for v in (rank, pk))
     if not numbers_ok or isinstance(score, bool) or not (score is None or isinstance(score, int | float)):
         raise _bad_cursor()
@@ -266,7 +251,7 @@ def _score_page(qs: models.QuerySet, cursor: str | None, limit: int | None) -> P
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
-        next_cursor = _encode([value_of(rows[-1], key) for key in ("score", "rank", "pk")])
+        next_cursor = encode_cursor([value_of(rows[-1], key) for key in ("score", "rank", "pk")])
     return Page(items=rows, next_cursor=next_cursor)
 
 

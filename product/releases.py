@@ -41,7 +41,7 @@ from product.models import (
     RequirementStatus,
     RoadmapShare,
 )
-from product.products import choice, required_text
+from product.products import choice, clean_text, required_text
 from product.requirements import move_status, release_of
 from projects.models import Category
 
@@ -90,9 +90,7 @@ def _clean(fields: dict[str, Any], release: Release | None) -> dict[str, Any]:
     if "name" in clean:
         clean["name"] = required_text("name", clean["name"], 100)
     if "theme" in clean:
-        clean["theme"] = (clean["theme"] or "").strip()
-        if len(clean["theme"]) > 200:
-            raise ValidationFailed({"theme": _("Ensure this value has at most %(n)s characters.") % {"n": 200}})
+        clean["theme"] = clean_text("theme", clean["theme"], 200)
     if "description" in clean:
         clean["description"] = clean["description"] or ""
         if len(clean["description"]) > MAX_DESCRIPTION:
