@@ -124,6 +124,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from accounts.api import router as accounts_router
     from core.api import router as core_router
+    from goals.api import router as goals_router
     from notify.api import router as notify_router
     from product.api import router as product_router
     from projects.api import router as projects_router
@@ -135,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("", sprints_router)
     api.add_router("", notify_router)
     api.add_router("", product_router)
+    api.add_router("", goals_router)
 
 
 _register_routers()

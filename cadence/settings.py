@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "projects",
     "sprints",
     "product",
+    "goals",
     "notify",
 ]
 

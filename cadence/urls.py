@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("sprints.urls")),
     path("", include("notify.urls")),
     path("", include("product.urls")),
+    path("", include("goals.urls")),
 ]

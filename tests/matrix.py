@@ -67,7 +67,7 @@ def call(client: Any, case: Case, url: str, body: dict[str, Any] | None) -> Any:
     return method(url, body, content_type="application/json")
 
 
-APPS = {"core", "accounts", "projects", "sprints", "notify", "product"}
+APPS = {"core", "accounts", "projects", "sprints", "notify", "product", "goals"}
 
 
 def fingerprint() -> tuple[Any, ...]:

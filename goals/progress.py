@@ -1,0 +1,62 @@
+"""Progress, the one place it is computed: of a key result from its values, of an objective from
+its key results (weighted), and of a subtree (the roll-up). Pure functions, no database."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from goals.models import Metric
+
+
+def key_result_progress(metric: str, start: Decimal, target: Decimal | None, current: Decimal) -> float:
+    """(current − start) / (target − start) as a percentage, bounded to 0–100.
+
+    A decreasing target (churn from 8 % to 5 %) divides by a negative span, so moving down moves
+    progress up. Yes / no is done or not. Without a target, or with target = start, there is no
+    span to cover: 0 (the services refuse such key results; this keeps the function total)."""
+    if metric == Metric.YES_NO:
+        return 100.0 if current >= 1 else 0.0
+    if target is None or target == start:
+        return 0.0
+    share = (current - start) / (target - start)
+    return float(min(Decimal(1), max(Decimal(0), share)) * 100)
+
+
+def work_progress(done: Decimal, total: Decimal) -> float:
+    """The share of linked work that is done, by count or by estimate; 0 when there is none."""
+    if total <= 0:
+        return 0.0
+    return float(min(Decimal(1), max(Decimal(0), done / total)) * 100)
+
+
+def weighted(pairs: Iterable[tuple[Decimal, float]]) -> float | None:
+    """The mean of progress values weighted by their key results' weights; None without any."""
+    total_weight, total = Decimal(0), Decimal(0)
+    for weight, progress in pairs:
+        total_weight += weight
+        total += weight * Decimal(str(progress))
+    if total_weight <= 0:
+        return None
+    return float(total / total_weight)
+
+
+def rolled_up(
+    children: dict[int | None, list[int]], own: dict[int, list[tuple[Decimal, float]]], root: int
+) -> float | None:
+    """The weighted mean of every key result of `root`'s subtree: the objective's own and those of
+    the objectives aligned to it, all the way down. `children` maps an objective to those aligned
+    to it, `own` an objective to its key results' (weight, progress)."""
+    pairs: list[tuple[Decimal, float]] = []
+    stack, seen = [root], set()
+    while stack:
+        objective = stack.pop()
+        if objective in seen:
+            continue  # the services refuse cycles; this keeps a bad row from looping for ever
+        seen.add(objective)
+        pairs.extend(own.get(objective, ()))
+        stack.extend(children.get(objective, ()))
+    return weighted(pairs)
+
+
+def suggested_score(progress: float) -> Decimal:
+    """The score a key result's progress suggests at the end of a cycle, in tenths (0.0–1.0)."""
+    return (Decimal(str(progress)) / 100).quantize(Decimal("0.1"))

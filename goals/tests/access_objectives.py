@@ -1,0 +1,3 @@
+from tests.matrix import Case
+
+CASES: list[Case] = []
