@@ -27,6 +27,7 @@ NAVIGATION = [
     NavEntry(_("Requirements"), "product:backlog", "product.view"),
     NavEntry(_("Feedback"), "product:feedback-inbox", "product.view"),
     NavEntry(_("Roadmap"), "product:roadmap", "product.view"),
+    NavEntry(_("Goals"), "goals:tree", "goals.view"),
     NavEntry(_("People"), "accounts:people", "member.view"),
     NavEntry(_("Departments"), "accounts:departments", "department.view"),
     NavEntry(_("Teams"), "accounts:teams", "team.view"),

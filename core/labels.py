@@ -17,6 +17,9 @@ TYPE_LABELS = {
     "requirement": _("Requirement"),
     "feedback": _("Feedback"),
     "release": _("Release"),
+    "cycle": _("Cycle"),
+    "objective": _("Objective"),
+    "key_result": _("Key result"),
 }
 
 VERB_LABELS = {
@@ -52,6 +55,13 @@ VERB_LABELS = {
     "added_module": _("added a module to"),
     "removed_module": _("removed a module from"),
     "updated_product_settings": _("changed the product settings of"),
+    "activated": _("made active"),
+    "closed": _("closed"),
+    "reopened": _("reopened"),
+    "checked_in": _("checked in on"),
+    "scored": _("scored"),
+    "assessed": _("assessed"),
+    "reviewed": _("reviewed the OKRs of"),
 }
 
 FIELD_LABELS = {

@@ -7,6 +7,6 @@ class GoalsConfig(AppConfig):
     verbose_name = _("Goals and OKRs")
 
     def ready(self) -> None:
-        from goals import access, events, registration  # noqa: F401  (they declare capabilities and events)
+        from goals import access, events, jobs, registration  # noqa: F401  (they declare capabilities, events, jobs)
 
         registration.register_types()

@@ -58,7 +58,7 @@ class Cycle(VersionedModel, SoftDeleteModel):
         return self.name
 
 
-class Level(models.TextChoices):
+class ObjectiveLevel(models.TextChoices):
     COMPANY = "company", _("Company")
     DEPARTMENT = "department", pgettext_lazy("objective level", "Department")
     TEAM = "team", pgettext_lazy("objective level", "Team")
@@ -67,7 +67,13 @@ class Level(models.TextChoices):
 
 
 # From the top of the tree down: a parent's level comes before its child's (or is the same).
-LEVEL_ORDER = [Level.COMPANY, Level.DEPARTMENT, Level.TEAM, Level.PRODUCT, Level.PERSONAL]
+LEVEL_ORDER = [
+    ObjectiveLevel.COMPANY,
+    ObjectiveLevel.DEPARTMENT,
+    ObjectiveLevel.TEAM,
+    ObjectiveLevel.PRODUCT,
+    ObjectiveLevel.PERSONAL,
+]
 
 
 class Objective(VersionedModel, SoftDeleteModel):
@@ -75,7 +81,7 @@ class Objective(VersionedModel, SoftDeleteModel):
     cycle = models.ForeignKey(Cycle, on_delete=models.RESTRICT, related_name="objectives")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.TEAM)
+    level = models.CharField(_("level"), max_length=12, choices=ObjectiveLevel.choices, default=ObjectiveLevel.TEAM)
     # Whose objective it is, by level: the department, team or product; none for company and personal.
     department = models.ForeignKey(
         "accounts.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

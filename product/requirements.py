@@ -490,7 +490,15 @@ def link_item(actor: "Membership", requirement: Requirement, *, item_key: str) -
                 from product.releases import work_progressed
 
                 work_progressed(actor, [item.pk])
+            _key_results_follow(requirement)
     return link
+
+
+def _key_results_follow(requirement: Requirement) -> None:
+    """Key results that take their progress from this requirement's work count the change."""
+    from goals.key_results import requirement_work_changed
+
+    requirement_work_changed(requirement.pk)
 
 
 def unlink_item(actor: "Membership", requirement: Requirement, *, item_key: str) -> None:
@@ -504,3 +512,4 @@ def unlink_item(actor: "Membership", requirement: Requirement, *, item_key: str)
         deleted, _rows = RequirementItem.objects.filter(requirement=requirement, item=item).delete()
         if deleted:
             record(actor, "unlinked_item", requirement, {"work_item": [item.key, None]})
+            _key_results_follow(requirement)

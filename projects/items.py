@@ -276,6 +276,7 @@ def create_item(actor: "Membership", project: Project, *, title: str, **fields: 
         record(actor, "created", item, snapshot(item, ["title", "type", "owner", "priority", "state"]))
         item.project = project
         emit("work_item.assigned", actor=actor, target=item)
+        _goals_follow([item.pk])
     return item
 
 
@@ -315,6 +316,8 @@ def update_item(actor: "Membership", item: WorkItem, *, version: int, **changes:
         record(actor, "updated", item, changed)
         if "owner" in changed:
             _reassigned(actor, item)
+        if "points" in clean or "estimate_hours" in clean:
+            _goals_follow([item.pk])
     return item
 
 
@@ -400,6 +403,8 @@ def transition(
         emit("work_item.status_changed", actor=actor, target=item, context={"state": target.name})
         if target.category not in (was, Category.TODO):
             _requirements_follow(actor, [item.pk])
+        if target.category != was:
+            _goals_follow([item.pk])
     return item, warnings
 
 
@@ -409,6 +414,14 @@ def _requirements_follow(actor: "Membership", item_ids: list[int]) -> None:
     from product import releases
 
     releases.work_progressed(actor, item_ids)
+
+
+def _goals_follow(item_ids: list[int], project_ids: list[int] | None = None) -> None:
+    """Items done, reopened, added, removed or re-estimated: the key results whose progress comes
+    from linked work follow (goals.key_results.work_changed)."""
+    from goals import key_results
+
+    key_results.work_changed(item_ids, project_ids=project_ids)
 
 
 def move_item_to(actor: "Membership", item: WorkItem, *, project_key: str, version: int) -> WorkItem:
@@ -445,6 +458,7 @@ def move_item(actor: "Membership", item: WorkItem, *, project: Project, version:
         )
         WorkItem.objects.filter(parent=item).update(parent=None)
         record(actor, "moved", item, {"key": [old_key, item.key]})
+        _goals_follow([item.pk], project_ids=[old_project.pk])
     return item
 
 
@@ -475,7 +489,7 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
         if refused:
             raise ValidationFailed({"state_id": [f"{k} — {v}" for k, v in refused.items()]})
     with transaction.atomic():
-        progressed = []
+        progressed, recategorised = [], []
         for item in items:
             history = [f for f in clean if f in HISTORY_FIELDS]
             before = _history(item, history)
@@ -488,6 +502,8 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
                 was_done = item.category == Category.DONE
                 if target.category not in (item.category, Category.TODO):
                     progressed.append(item.pk)
+                if target.category != item.category:
+                    recategorised.append(item.pk)
                 item.state, item.category = target, target.category
                 if target.category == Category.DONE and not was_done:
                     item.done_at = timezone.now()
@@ -505,12 +521,16 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
                 emit("work_item.status_changed", actor=actor, target=item, context={"state": item.state.name})
         if progressed:
             _requirements_follow(actor, progressed)
+        if recategorised:
+            _goals_follow(recategorised)
     return items
 
 
 def delete_item(actor: "Membership", item: WorkItem) -> None:
     require_level(actor, item.project, Level.WORK)
-    soft_delete(actor, item)
+    with transaction.atomic():
+        soft_delete(actor, item)
+        _goals_follow([item.pk])
 
 
 # --- Dependencies --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Projects, milestones and work items in the shared registry: history, comments, watchers,
 attachments and the trash work for them."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.urls import reverse
@@ -22,6 +22,13 @@ def _in_visible_project(actor: "Membership", qs: models.QuerySet) -> models.Quer
     from projects.queries import visible_project_filter
 
     return qs.filter(workspace_id=actor.workspace_id).filter(visible_project_filter(actor, "project__"))
+
+
+def _item_restored(actor: Any, item: Any) -> None:
+    """A restored work item counts again in the key results fed by linked work."""
+    from goals.key_results import work_changed
+
+    work_changed([item.pk])
 
 
 def register_types() -> None:
@@ -55,5 +62,6 @@ def register_types() -> None:
             "project.create",
             visible=_in_visible_project,
             web_url=lambda o: reverse("projects:item", args=[o.workspace.slug, o.key]),
+            on_restore=_item_restored,
         )
     )

@@ -17,7 +17,7 @@ from ninja import Schema
 from cadence.api import api
 from core.schemas import In
 
-APPS = {"core", "accounts", "projects", "sprints", "notify", "product", "cadence"}
+APPS = {"core", "accounts", "projects", "sprints", "notify", "product", "goals", "cadence"}
 
 
 def _our_classes() -> list[type]:

@@ -19,10 +19,10 @@ from goals.models import (
     CycleStatus,
     KeyResult,
     KeyResultLink,
-    Level,
     LinkKind,
     Metric,
     Objective,
+    ObjectiveLevel,
 )
 from goals.tree import refresh_cycle
 
@@ -52,7 +52,7 @@ def extend(world: Any) -> None:
         workspace=acme,
         cycle=cycle,
         title="Reach 10,000 paying teams by the end of the quarter",
-        level=Level.COMPANY,
+        level=ObjectiveLevel.COMPANY,
         owner=world.users["owner"],
     )
     key_result = KeyResult.objects.create(
@@ -83,7 +83,7 @@ def extend(world: Any) -> None:
         workspace=acme,
         cycle=cycle,
         title="Cut churn to 5% by the end of the quarter",
-        level=Level.TEAM,
+        level=ObjectiveLevel.TEAM,
         team=world.team,
         owner=world.users["member"],
         parent=objective,
@@ -108,7 +108,7 @@ def extend(world: Any) -> None:
         workspace=other,
         cycle=other_cycle,
         title="Hidden objective",
-        level=Level.COMPANY,
+        level=ObjectiveLevel.COMPANY,
         owner=world.users["outsider_owner"],
     )
     other_key_result = KeyResult.objects.create(
