@@ -6,6 +6,7 @@ worded vaguely on purpose, so the SMART check has something to say."""
 import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from goals import cycles, key_results, objectives, scoring
 from goals.models import CheckIn, Cycle, KeyResult, Objective
 
 WEEK = datetime.timedelta(days=7)
+CHECK_IN_TIME = datetime.time(17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # Friday afternoon, in Beijing
 
 # Each objective: ref, parent ref, level, owner, title, and its key results:
 # (title, metric, start, target, unit, owner, where it ends this quarter as a share of the way, weight, extra).
@@ -330,10 +332,10 @@ class Demo:
             made.append((entry.pk, friday))
             key_result.refresh_from_db()
         for pk, friday in made:  # as if each was written on its Friday afternoon
-            at = timezone.make_aware(datetime.datetime.combine(friday, datetime.time(17, 0)))
+            at = datetime.datetime.combine(friday, CHECK_IN_TIME)
             CheckIn.objects.filter(pk=pk).update(created_at=at)
         if made:
-            last = timezone.make_aware(datetime.datetime.combine(made[-1][1], datetime.time(17, 0)))
+            last = datetime.datetime.combine(made[-1][1], CHECK_IN_TIME)
             KeyResult.objects.filter(pk=key_result.pk).update(last_check_in_at=last)
 
     @staticmethod

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
+from core.templatetags.cadence import plain_number
 from goals.key_results import MAX_MILESTONES, TITLE_MAX_LENGTH, UNIT_MAX_LENGTH
 from goals.models import Confidence, KeyResult, Metric, ProgressSource
 
@@ -99,6 +100,8 @@ class KeyResultEditForm(KeyResultForm):
             "version",
         ]
         initial = {name: getattr(key_result, name) for name in names}
+        for name in ("start_value", "target_value", "weight"):
+            initial[name] = plain_number(initial[name])
         super().__init__(owners, *args, initial=initial, **kwargs)
 
 
@@ -118,7 +121,9 @@ class CheckInForm(ServiceForm):
     )
 
     def __init__(self, key_result: KeyResult, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"value": key_result.current_value, "confidence": key_result.confidence or None})
+        kwargs.setdefault(
+            "initial", {"value": plain_number(key_result.current_value), "confidence": key_result.confidence or None}
+        )
         super().__init__(*args, **kwargs)
         value = self.fields["value"]
         if key_result.metric == Metric.YES_NO:

@@ -88,7 +88,7 @@ class ObjectiveForm(ServiceForm):
     description = forms.CharField(
         label=_("Description"), max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    level = forms.ChoiceField(label=_("ObjectiveLevel"), choices=ObjectiveLevel.choices, initial=ObjectiveLevel.TEAM)
+    level = forms.ChoiceField(label=_("Level"), choices=ObjectiveLevel.choices, initial=ObjectiveLevel.TEAM)
     department_id = _optional_id(_("Department"), help_text=_("For a department objective."))
     team_id = _optional_id(_("Team"), help_text=_("For a team objective."))
     product_id = _optional_id(_("Product"), help_text=_("For a product objective."))
@@ -125,7 +125,7 @@ class ObjectiveEditForm(ObjectiveForm):
 
 class TreeFilterForm(forms.Form):
     cycle = forms.TypedChoiceField(label=_("Cycle"), coerce=int, required=False, empty_value=None)
-    level = forms.ChoiceField(label=_("ObjectiveLevel"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)

@@ -163,7 +163,7 @@ def table(report: Report) -> list[list[Any]]:
     rows = []
     for kind, groups in (
         (_("Total"), [report.total]),
-        (_("ObjectiveLevel"), report.levels),
+        (_("Level"), report.levels),
         (_("Department"), report.departments),
     ):
         for group in groups:

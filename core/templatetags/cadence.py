@@ -1,5 +1,6 @@
 """Template filters for the shared vocabulary (core.labels)."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -34,3 +35,16 @@ def change_value(value: Any) -> str:
         value = ", ".join(str(v) for v in value)
     text = str(value)
     return text if len(text) <= VALUE_LENGTH else text[: VALUE_LENGTH - 1] + "…"
+
+
+@register.filter
+def plain_number(value: Any) -> str:
+    """A decimal as written by a person: 98.2, not 98.2000; 1500, not 1.5E+3."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
