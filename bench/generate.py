@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/generate.py --users 5000 --activity 1000000 [--comments K] [--workspaces W]
     .venv/bin/python bench/generate.py --users 5000 --items 1000000 [--projects 500] [--targets-file F]
+    .venv/bin/python bench/generate.py --users 5000 --objectives 2000 [--items 10000]
 
 The database is the one the settings choose (DATABASE_URL, else the SQLite file under var/); it is
 migrated first and must not hold a workspace `bench` yet. Everyone's password is PASSWORD. The
 activity log (and the work items) are written with executemany (SQLite) or COPY (PostgreSQL), in
 transactions of 20,000 rows. With `--items`, workspace `bench` also gets projects and work items
-(bench/generate_items.py), and the ids the load client needs go to the targets file.
+(bench/generate_items.py), with `--objectives` goals and OKRs (bench/generate_goals.py), and the
+ids the load client needs go to the targets file. A signed-in session of user0 for the web pages
+goes to bench-session.txt next to the token file.
 """
 
 import argparse
@@ -28,12 +31,14 @@ import django
 
 django.setup()
 
+import generate_goals  # noqa: E402
 import generate_items  # noqa: E402
 import generate_requirements  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Department, Membership, Team, TeamMember, User, Workspace  # noqa: E402
@@ -303,6 +308,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, help="projects for the items (default: items / 2000)")
     parser.add_argument("--requirements", type=int, default=0, help="requirements in workspace bench")
     parser.add_argument("--feedback", type=int, default=0, help="with --requirements: linked feedback items")
+    parser.add_argument("--objectives", type=int, default=0, help="objectives of the active cycle in workspace bench")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--token-file", type=Path, default=settings.VAR_DIR / "bench-token.txt")
     parser.add_argument("--targets-file", type=Path, help="ids for load.py (default: bench-targets.json by the token)")
@@ -337,6 +343,10 @@ def main() -> None:
             workspace, args.requirements, args.feedback, user_ids, rng, step
         )
         item_targets = (item_targets or {}) | found
+    if args.objectives:
+        workspace = Workspace.objects.get(slug="bench")
+        found = generate_goals.make_goals(workspace, args.objectives, user_ids, rng, step)
+        item_targets = (item_targets or {}) | found
 
     if connection.vendor == "postgresql":
         analyzed = time.perf_counter()
@@ -347,6 +357,11 @@ def main() -> None:
     _, token = create_token(User.objects.get(username="user0"), name="bench")
     args.token_file.parent.mkdir(parents=True, exist_ok=True)
     args.token_file.write_text(token + "\n")
+    # A signed-in browser session of user0 for the web pages (load.py sends it as the session cookie).
+    browser = Client()
+    browser.force_login(User.objects.get(username="user0"))
+    session_file = args.token_file.with_name("bench-session.txt")
+    session_file.write_text(browser.cookies[settings.SESSION_COOKIE_NAME].value + "\n")
     if item_targets is not None:
         targets_file = args.targets_file or args.token_file.with_name("bench-targets.json")
         targets_file.write_text(json.dumps(item_targets, indent=1) + "\n")

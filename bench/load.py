@@ -4,7 +4,9 @@
         [--ops members,activity] [--concurrency 8] [--duration 20] [--requests 100000] [--json out.json]
 
 The work-item operations (backlog … transition) read their project, item and state ids from the
-targets file generate.py --items writes (default: bench-targets.json next to the token file).
+targets file generate.py --items writes (default: bench-targets.json next to the token file); the
+goals operations their ids from the one generate.py --objectives writes. The web pages (okr_tree,
+okr_tree_department, objective) are read with the session in bench-session.txt next to the token file.
 
 Each operation runs on its own: a warm-up (results dropped), then `--concurrency` connections send
 requests back to back until `--duration` seconds or `--requests` requests, whichever comes first.
@@ -37,7 +39,8 @@ ORG_OPS = [
 ]
 ITEM_OPS = ["backlog", "board", "my_work", "item", "item_history", "create_item", "transition"]
 REQUIREMENT_OPS = ["requirements_ranked", "requirements_manual", "requirement", "feedback_inbox"]
-OPS = ORG_OPS + ITEM_OPS + REQUIREMENT_OPS
+GOAL_OPS = ["okr_tree", "okr_tree_department", "okr_tree_api", "objective", "key_result_check_ins"]
+OPS = ORG_OPS + ITEM_OPS + REQUIREMENT_OPS + GOAL_OPS
 Request = tuple[str, str, dict | None]  # method, path, JSON body
 
 
@@ -98,6 +101,20 @@ def requirement_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]
     }
 
 
+def goal_ops(ws: str, base: str, targets: dict) -> dict[str, Callable[[], Request]]:
+    """The alignment tree of the active cycle as a web page (all of it, and one department's) and
+    through the API, the web page of the objective with the most key results and check-ins (their
+    charts included), and the API list of one of its key results' check-ins."""
+    web = f"/w/{ws}/goals"
+    return {
+        "okr_tree": get(f"{web}/"),
+        "okr_tree_department": get(f"{web}/?department={targets['goals_department']}"),
+        "okr_tree_api": get(f"{base}/goals/tree"),
+        "objective": get(f"{web}/objectives/{targets['goals_objective']}/"),
+        "key_result_check_ins": get(f"{base}/goals/key-results/{targets['goals_key_result']}/check-ins?limit=100"),
+    }
+
+
 async def prepare(
     client: httpx.AsyncClient, ws: str, deep_pages: int, wanted: list[str], targets: dict | None
 ) -> dict[str, Callable[[], Request]]:
@@ -112,6 +129,10 @@ async def prepare(
         if targets is None or "requirement" not in targets:
             raise SystemExit("requirement operations need the targets file of generate.py --requirements")
         ops |= requirement_ops(base, targets)
+    if set(wanted) & set(GOAL_OPS):
+        if targets is None or "goals_objective" not in targets:
+            raise SystemExit("goals operations need the targets file of generate.py --objectives")
+        ops |= goal_ops(ws, base, targets)
     if not set(wanted) & set(ORG_OPS):
         return ops
     r = await client.get(f"{base}/departments", params={"sort": "created", "limit": 1})
@@ -140,9 +161,15 @@ async def prepare(
 
 
 async def hammer(
-    client: httpx.AsyncClient, make: Callable[[], Request], concurrency: int, seconds: float, limit: int
+    client: httpx.AsyncClient,
+    make: Callable[[], Request],
+    concurrency: int,
+    seconds: float,
+    limit: int,
+    web_headers: dict[str, str] | None = None,
 ) -> dict:
-    """Send requests from `concurrency` tasks for `seconds` or `limit` requests in all."""
+    """Send requests from `concurrency` tasks for `seconds` or `limit` requests in all; web pages
+    (/w/…) with `web_headers` (the session cookie)."""
     latencies: list[float] = []
     errors: list[str] = []
     left = [limit]
@@ -154,7 +181,8 @@ async def hammer(
             method, path, body = make()
             started = time.perf_counter()
             try:
-                r = await client.request(method, path, json=body)
+                headers = web_headers if path.startswith("/w/") else None
+                r = await client.request(method, path, json=body, headers=headers)
                 if not r.is_success:
                     errors.append(f"{r.status_code} {r.text[:200]}")
             except httpx.HTTPError as exc:
@@ -181,11 +209,11 @@ async def hammer(
 
 
 def format_table(results: list[dict]) -> str:
-    head = f"{'operation':<20}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    head = f"{'operation':<22}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}"
     lines = [head + ("  server CPU ms/req" if results and "cpu_ms" in results[0] else "")]
     for r in results:
         lines.append(
-            f"{r['op']:<20}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p90']:>9.1f}{r['p99']:>9.1f}"
+            f"{r['op']:<22}{r['requests']:>9}{r['rps']:>9.1f}{r['p50']:>9.1f}{r['p90']:>9.1f}{r['p99']:>9.1f}"
             f"{r['errors']:>8}" + (f"{r['cpu_ms']:>20.1f}" if "cpu_ms" in r else "")
         )
     lines += [f"  {r['op']}: first error: {r['first_error']}" for r in results if r["first_error"]]
@@ -193,15 +221,18 @@ def format_table(results: list[dict]) -> str:
 
 
 async def run(args: argparse.Namespace, token: str, targets: dict | None) -> list[dict]:
+    session_file = args.token_file.with_name("bench-session.txt")
+    web = {"Cookie": f"sessionid={session_file.read_text().strip()}"} if session_file.exists() else None
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, limits=limits, timeout=30) as client:
         ops = await prepare(client, args.workspace, args.deep_pages, args.ops, targets)
         results = []
         for name in args.ops:
-            await hammer(client, ops[name], args.concurrency, args.warmup, args.requests)
+            await hammer(client, ops[name], args.concurrency, args.warmup, args.requests, web)
             cpu = cpu_of(args.pid)
-            result = {"op": name, **await hammer(client, ops[name], args.concurrency, args.duration, args.requests)}
+            measured = await hammer(client, ops[name], args.concurrency, args.duration, args.requests, web)
+            result = {"op": name, **measured}
             if args.pid:
                 result["cpu_ms"] = (cpu_of(args.pid) - cpu) * 1000 / max(result["requests"], 1)
             print("measured", format_table([result]).splitlines()[1], file=sys.stderr, flush=True)

@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/run.py --rows 10000 [--users 5000] [--db sqlite|postgres] [--worker-class sync|gthread]
     .venv/bin/python bench/run.py --items 1000000 [--db sqlite|postgres] [--reuse]
+    .venv/bin/python bench/run.py --objectives 2000 [--items 10000] [--db sqlite|postgres] [--reuse]
 
 SQLite: a file in a temporary directory. PostgreSQL: DATABASE_URL if it is set (an empty database),
 else a throwaway cluster from scripts/pg-test-cluster, stopped at the end. The server and the
 cluster are stopped and the temporary directory removed whatever happens.
 
 `--items N` adds projects and work items (users default to N / 200, at least 50, and the work-item
-operations are measured). `--reuse` generates once into var/bench/<db>-…/ (the SQLite file, or a
-stopped PostgreSQL data directory) and runs each time on a fresh copy of it.
+operations are measured); `--objectives N` goals and OKRs (the goals operations). `--reuse`
+generates once into var/bench/<db>-…/ (the SQLite file, or a stopped PostgreSQL data directory) and
+runs each time on a fresh copy of it.
 """
 
 import argparse
@@ -27,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from load import ITEM_OPS, OPS, ORG_OPS, REQUIREMENT_OPS, cpu_of, format_table
+from load import GOAL_OPS, ITEM_OPS, OPS, ORG_OPS, REQUIREMENT_OPS, cpu_of, format_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_CLUSTER = ROOT / "scripts" / "pg-test-cluster"
@@ -137,6 +139,8 @@ def generate(args: argparse.Namespace, db_url: str, var: Path) -> float:
         command += ["--projects", str(args.projects)]
     if args.requirements:
         command += ["--requirements", str(args.requirements), "--feedback", str(args.feedback)]
+    if args.objectives:
+        command += ["--objectives", str(args.objectives)]
     started = time.perf_counter()
     subprocess.run(command, cwd=ROOT, env=env, check=True, timeout=4 * 3600)
     return time.perf_counter() - started
@@ -151,6 +155,8 @@ def snapshot_of(args: argparse.Namespace) -> Path:
         name += f"-comments{args.comments}"
     if args.requirements:
         name += f"-req{args.requirements}-fb{args.feedback}"
+    if args.objectives:
+        name += f"-okr{args.objectives}"
     snapshot = SNAPSHOTS / name
     if (snapshot / "ready.json").exists():
         return snapshot
@@ -221,6 +227,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, help="with --items: default items / 2000")
     parser.add_argument("--requirements", type=int, default=0, help="requirements (measures the product operations)")
     parser.add_argument("--feedback", type=int, default=0, help="with --requirements: linked feedback items")
+    parser.add_argument("--objectives", type=int, default=0, help="objectives of the active cycle (goals ops)")
     parser.add_argument("--users", type=int, help="default: 5000, or items / 200 (at least 50) with --items")
     parser.add_argument("--comments", type=int, help="default: users / 2")
     parser.add_argument("--workspaces", type=int, default=1)
@@ -244,7 +251,15 @@ def main() -> None:
     if args.users is None:
         args.users = max(50, args.items // 200) if args.items else 5000
     if args.ops is None:
-        args.ops = ",".join(REQUIREMENT_OPS if args.requirements else ITEM_OPS if args.items else ORG_OPS)
+        args.ops = ",".join(
+            GOAL_OPS
+            if args.objectives
+            else REQUIREMENT_OPS
+            if args.requirements
+            else ITEM_OPS
+            if args.items
+            else ORG_OPS
+        )
     if args.generate_only and not args.reuse:
         parser.error("--generate-only needs --reuse")
     if args.reuse and args.db == "postgres" and os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -290,6 +305,8 @@ def main() -> None:
         items = f"{args.items:,} work items, " if args.items else ""
         if args.requirements:
             items += f"{args.requirements:,} requirements with {args.feedback:,} linked feedback, "
+        if args.objectives:
+            items += f"{args.objectives:,} objectives in the active cycle, "
         print(
             f"\n{args.db}, {items}{args.rows:,} activity rows, {args.users:,} users;"
             f" generated in {generation:.1f} s{' (once, reused)' if snapshot else ''};"

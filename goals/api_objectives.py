@@ -8,7 +8,7 @@ from ninja import Query, Router, Status
 from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, FilterId, Limit, WorkspaceSlug
+from core.api import ERRORS, Cursor, FilterId, Limit, WorkspaceSlug, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from goals import cycles, objectives, queries
@@ -24,7 +24,10 @@ from goals.schemas_objectives import (
     ObjectiveIn,
     ObjectiveOut,
     ObjectivePatch,
+    tree_json,
 )
+
+TreePage = Annotated[int, Query(1, ge=1, le=100_000, description="The page of the tree, from 1.")]
 
 router = Router(tags=["goals"])
 G = "/workspaces/{workspace}/goals"
@@ -197,30 +200,14 @@ def tree(
     department: FilterId = None,
     team: FilterId = None,
     owner: FilterId = None,
+    page: TreePage = 1,
 ) -> Any:
     """The alignment tree of a cycle (the active one unless `cycle` names another), company level
-    first, with each objective's own progress, roll-up and SMART warnings. Filters show only the
-    matching objectives; one whose parent is not shown starts a new root."""
+    first, with each objective's own progress, roll-up and SMART warnings, 200 objectives a page
+    (`page`, from 1; `total` counts the whole tree). Filters show only the matching objectives; one
+    whose parent is not shown starts a new root."""
     actor = membership_for(request.auth, workspace)
     filters = {"level": _value(level), "department": department, "team": team, "owner": owner}
     query = queries.check_objective_query(filters, queries.TREE_FILTERS)
-    found = queries.tree_for(actor, queries.tree_cycle(actor, cycle), query)
-    return {
-        "cycle": found.cycle,
-        "objectives": [
-            {
-                "id": row.objective.pk,
-                "title": row.objective.title,
-                "level": row.objective.level,
-                "depth": row.depth,
-                "parent_id": row.objective.parent_id,
-                "unit": ObjectiveOut.resolve_unit(row.objective),
-                "owner": row.objective.owner,
-                "progress": row.objective.progress,
-                "rolled_up": row.objective.rolled_up,
-                "score": row.objective.score,
-                "warnings": row.warnings,
-            }
-            for row in found.rows
-        ],
-    }
+    found = queries.tree_for(actor, queries.tree_cycle(actor, cycle), query, page=page)
+    return json_response(tree_json(found))

@@ -6,9 +6,11 @@ The alignment tree of a cycle (company → personal) is read in a constant numbe
 objectives with their owner and unit, and their key results (for the SMART warnings). Progress and
 roll-up are stored on the objectives (`goals.tree.refresh_cycle` keeps them current)."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import models
 from django.db.models import Prefetch
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 
 MAX_ID = 2**53
 # Filters of objective lists and the tree, declared once (rule 10): name → the field it reads.
+TREE_PAGE = 200  # objectives a page of the tree shows
+
 INT_FILTERS = {
     "cycle": "cycle_id",
     "department": "department_id",
@@ -207,7 +211,7 @@ def descendant_ids(objective: Objective) -> set[int]:
 # --- The tree ------------------------------------------------------------------------------------
 
 
-def _order(objective: Objective) -> tuple[int, int, int]:
+def _order(objective: Any) -> tuple[int, int, int]:
     return (LEVEL_ORDER.index(ObjectiveLevel(objective.level)), objective.position, objective.pk)
 
 
@@ -223,43 +227,144 @@ class Tree:
     cycle: Cycle | None
     rows: list[TreeRow] = field(default_factory=list)
     filtered: bool = False
+    page: int = 1
+    total: int = 0  # objectives in the whole tree, over every page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // TREE_PAGE))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
 
-def tree_for(actor: "Membership", cycle: Cycle | None, query: dict[str, Any] | None = None) -> Tree:
+class KeyResultFacts(NamedTuple):
+    """What the SMART check reads of a key result: the tree loads only this, as plain rows."""
+
+    objective_id: int
+    title: str
+    metric: str
+    start_value: Decimal
+    target_value: Decimal | None
+    owner_id: int
+    due_date: datetime.date | None
+    deleted_at: None = None  # the rows are of key results not in the trash
+
+
+# What the tree shows of an objective, its owner and unit: nothing else is read (no dates to convert).
+TREE_FIELDS = (
+    "id",
+    "workspace_id",
+    "cycle_id",
+    "title",
+    "level",
+    "department_id",
+    "team_id",
+    "product_id",
+    "owner_id",
+    "parent_id",
+    "progress",
+    "rolled_up",
+    "score",
+    "position",
+    "owner__id",
+    "owner__username",
+    "owner__display_name",
+    "department__id",
+    "department__name",
+    "team__id",
+    "team__name",
+    "product__id",
+    "product__name",
+)
+
+
+def _tree_warnings(objective: Objective, key_results: list[KeyResultFacts], cycle: Cycle) -> int:
+    """warning_count() of an objective whose key results are `key_results` (their SMART facts)."""
+    found = smart.check_objective(
+        title=objective.title, owner_id=objective.owner_id, cycle=cycle, key_results=key_results
+    )
+    return len(found) + sum(len(key_result_findings(kr, cycle)) for kr in key_results)  # type: ignore[arg-type,misc]
+
+
+def tree_for(actor: "Membership", cycle: Cycle | None, query: dict[str, Any] | None = None, *, page: int = 1) -> Tree:
     """The cycle's objectives in alignment order: each root (company level first), then what is
-    aligned under it, depth first. With filters, only the matching objectives are shown; one whose
-    parent is not shown starts a new root. Two queries whatever the number of objectives."""
+    aligned under it, depth first, TREE_PAGE rows a page. With filters, only the matching objectives
+    are shown; one whose parent is not shown starts a new root. Two queries whatever the size of the
+    tree: its objectives with their owner and unit (only the fields shown; the order needs them
+    all), and the SMART facts of the page's key results as plain rows."""
     require(actor, "goals.view")
     if cycle is None:
         return Tree(cycle=None)
     query = query or {}
-    objectives = list(objectives_for(actor, {"cycle": cycle.pk, **query}))
-    for objective in objectives:
+    qs = Objective.objects.filter(workspace_id=actor.workspace_id, cycle_id=cycle.pk)
+    for name, value in query.items():
+        qs = qs.filter(level=value) if name == "level" else qs.filter(**{INT_FILTERS[name]: value})
+    # The order needs every objective, but only as (id, parent, level, position); the page's rows
+    # are then read whole.
+    order = _alignment_order([_Node(*row) for row in qs.order_by().values_list("pk", "parent_id", "level", "position")])
+    pages = max(1, -(-len(order) // TREE_PAGE))
+    page = min(max(1, page), pages)
+    wanted = order[(page - 1) * TREE_PAGE : page * TREE_PAGE]
+    found = qs.filter(pk__in=[node.pk for node, _depth in wanted]).select_related(
+        "owner", "department", "team", "product"
+    )
+    by_id = {o.pk: o for o in found.only(*TREE_FIELDS)}
+    shown = [(by_id[node.pk], depth) for node, depth in wanted if node.pk in by_id]
+    for objective, _depth in shown:
         objective.cycle = cycle
-    shown = {o.pk for o in objectives}
-    children: dict[int | None, list[Objective]] = defaultdict(list)
+    facts: dict[int, list[KeyResultFacts]] = defaultdict(list)
+    if shown:
+        rows = (
+            KeyResult.objects.filter(objective_id__in=[o.pk for o, _depth in shown])
+            .order_by("position", "id")
+            .values_list(*KeyResultFacts._fields[:-1])
+        )
+        for row in rows:
+            facts[row[0]].append(KeyResultFacts(*row))
+    rows_out = [TreeRow(o, depth, _tree_warnings(o, facts.get(o.pk, []), cycle)) for o, depth in shown]
+    return Tree(cycle=cycle, rows=rows_out, filtered=bool(query), page=page, total=len(order))
+
+
+class _Node(NamedTuple):
+    """What the tree's order needs of an objective."""
+
+    pk: int
+    parent_id: int | None
+    level: str
+    position: int
+
+
+def _alignment_order(objectives: list[_Node]) -> list[tuple[_Node, int]]:
+    """Depth first from the roots; an objective whose parent is not in the list is a root."""
+    present = {o.pk for o in objectives}
+    children: dict[int | None, list[_Node]] = defaultdict(list)
     for objective in objectives:
-        parent = objective.parent_id if objective.parent_id in shown else None
-        children[parent].append(objective)
-    rows: list[TreeRow] = []
+        children[objective.parent_id if objective.parent_id in present else None].append(objective)
+    order: list[tuple[_Node, int]] = []
     placed: set[int] = set()
 
-    def walk(parent: int | None, depth: int) -> None:
-        for objective in sorted(children.get(parent, []), key=_order):
+    def walk(root: _Node) -> None:
+        # Iterative: a long chain of objectives aligned one under the other must not hit the
+        # recursion limit.
+        stack = [(root, 0)]
+        while stack:
+            objective, depth = stack.pop()
             if objective.pk in placed:
                 continue
             placed.add(objective.pk)
-            rows.append(TreeRow(objective, depth, warning_count(objective)))
-            walk(objective.pk, depth + 1)
+            order.append((objective, depth))
+            stack.extend(
+                (child, depth + 1) for child in sorted(children.get(objective.pk, []), key=_order, reverse=True)
+            )
 
-    walk(None, 0)
+    for objective in sorted(children.get(None, []), key=_order):
+        walk(objective)
     # A bad row (a loop the services refuse) would be unreachable from a root: show it anyway.
     for objective in sorted(objectives, key=_order):
-        if objective.pk not in placed:
-            placed.add(objective.pk)
-            rows.append(TreeRow(objective, 0, warning_count(objective)))
-            walk(objective.pk, 1)
-    return Tree(cycle=cycle, rows=rows, filtered=bool(query))
+        walk(objective)
+    return order
 
 
 # --- Choices for forms and filters, each in one query --------------------------------------------
@@ -284,9 +389,17 @@ def product_choices(actor: "Membership") -> list[tuple[int, str]]:
 
 
 def people_choices(actor: "Membership") -> list[tuple[int, str]]:
-    from product.queries import people_choices as people
+    """The workspace's people as product.queries.people_choices lists them (user id, the user's
+    name as str(user) spells it), read as plain rows: a workspace of 5,000 members built 10,000
+    models for it on every tree page."""
+    from accounts.queries import members_for
 
-    return people(actor)
+    rows = (
+        members_for(actor)
+        .order_by("user__display_name", "id")
+        .values_list("user_id", "user__display_name", "user__username")
+    )
+    return [(user_id, display_name or username) for user_id, display_name, username in rows]
 
 
 def parent_choices(actor: "Membership", objective: Objective | None = None) -> list[tuple[str, list[tuple[int, str]]]]:

@@ -6,7 +6,7 @@ import datetime
 import enum
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from core.schemas import Id, In, Text, UserBrief, Version
 from product.schemas_releases import Day
@@ -200,3 +200,35 @@ class GoalsTreeOut(Schema):
 
     cycle: CycleOut | None
     objectives: list[TreeNodeOut]
+    page: int
+    pages: int
+    total: int = Field(description="Objectives in the whole tree, over every page.")
+
+
+def tree_json(tree: Any) -> dict[str, Any]:
+    """The body of GoalsTreeOut for core.api.json_response, written by hand: validating 2,000 nodes
+    through the schema took about a third of the request. The cycle still goes through CycleOut;
+    goals/tests/test_tree.py holds the nodes to TreeNodeOut."""
+    cycle = tree.cycle
+    return {
+        "cycle": CycleOut.from_orm(cycle).model_dump() if cycle is not None else None,
+        "objectives": [
+            {
+                "id": (o := row.objective).pk,
+                "title": o.title,
+                "level": o.level,
+                "depth": row.depth,
+                "parent_id": o.parent_id,
+                "unit": ObjectiveOut.resolve_unit(o),
+                "owner": {"id": o.owner.pk, "username": o.owner.username, "display_name": o.owner.display_name},
+                "progress": o.progress,
+                "rolled_up": o.rolled_up,
+                "score": _score(o.score),
+                "warnings": row.warnings,
+            }
+            for row in tree.rows
+        ],
+        "page": tree.page,
+        "pages": tree.pages,
+        "total": tree.total,
+    }

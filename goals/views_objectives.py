@@ -27,6 +27,7 @@ from goals.forms_objectives import (
     TreeFilterForm,
 )
 from goals.models import Cycle, CycleStatus, Objective, ObjectiveLevel
+from goals.tree_html import tree_rows_html
 
 W = "w/<slug:workspace>/goals/"
 C = W + "cycles/<int:cycle_id>/"
@@ -43,15 +44,24 @@ def tree(request: HttpRequest, workspace: str) -> HttpResponse:
     require(actor, "goals.view")
     filters = TreeFilterForm(queries.filter_choices(actor), request.GET or None)
     cycle = queries.tree_cycle(actor, filters.cycle_id())
-    found = queries.tree_for(actor, cycle, filters.filters())
+    found = queries.tree_for(actor, cycle, filters.filters(), page=_page_number(request.GET.get("page")))
+    pages = request.GET.copy()
+    pages.pop("page", None)
     context = {
         "tree": found,
+        "page_query": pages.urlencode(),
+        "tree_rows": tree_rows_html(found.rows, actor.workspace.slug),
         "cycle": cycle,
         "filters": filters,
         "can_edit": can(actor, "goals.edit") and cycle is not None and not cycle.read_only,
         "can_manage": can(actor, "goals.manage"),
     }
     return render(request, "goals/tree.html", context)
+
+
+def _page_number(value: str | None) -> int:
+    """The tree's page from the query string; anything but a number is the first page."""
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
 # --- Cycles --------------------------------------------------------------------------------------

@@ -133,3 +133,107 @@ def test_queries_do_not_grow_with_the_objectives(world: Any, path: str, django_a
     assert response.status_code == 200
     found = response.json()["objectives" if path == "/tree" else "items"]
     assert len(found) == 30
+
+
+# The row markup goals/tree.html had before goals.tree_html wrote it in Python.
+TEMPLATE_ROW = """{% load i18n %}{% for row in rows %}{% with o=row.objective %}
+<li class="depth-{{ row.depth }}" id="objective-{{ o.pk }}" data-depth="{{ row.depth }}">
+  <a href="{% url 'goals:objective' slug o.pk %}">{{ o.title }}</a>
+  <span class="badge">{{ o.get_level_display }}</span>
+  {% if o.department %}<span class="muted small">{{ o.department.name }}</span>{% elif o.team %}<span class="muted small">{{ o.team.name }}</span>{% elif o.product %}<span class="muted small">{{ o.product.name }}</span>{% endif %}
+  <span class="small">· {{ o.owner }}</span>
+  <span class="small" data-progress="own">
+    · {% translate "Own" %}
+    {% if o.progress is not None %}<progress max="100" value="{{ o.progress|floatformat:0 }}" aria-label="{% blocktranslate with title=o.title %}Own progress of {{ title }}{% endblocktranslate %}"></progress> {{ o.progress|floatformat:0 }} %{% else %}<span class="muted">{% translate "no key results" %}</span>{% endif %}
+  </span>
+  <span class="small" data-progress="rolled-up">
+    · {% translate "Rolled up" %}
+    {% if o.rolled_up is not None %}<progress max="100" value="{{ o.rolled_up|floatformat:0 }}" aria-label="{% blocktranslate with title=o.title %}Rolled-up progress of {{ title }}{% endblocktranslate %}"></progress> {{ o.rolled_up|floatformat:0 }} %{% else %}—{% endif %}
+  </span>
+  {% if o.score is not None %}<span class="small">· {% translate "Score" %} {{ o.score }}</span>{% endif %}
+  {% if row.warnings %}<span class="badge over" data-warnings="{{ row.warnings }}">{% blocktranslate count counter=row.warnings %}{{ counter }} SMART warning{% plural %}{{ counter }} SMART warnings{% endblocktranslate %}</span>{% endif %}
+</li>{% endwith %}{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rows_written_in_python_are_the_template_rows(world: Any, language: str) -> None:
+    import re
+    from decimal import Decimal
+
+    from django.template import engines
+    from django.utils import translation
+
+    from goals.tree_html import percent, tree_rows_html
+
+    actor = world.actor("owner")
+    objectives.create_objective(
+        actor, world.extra["cycle"], title='Ship <b>"v2"</b> & 50 % O\'Reilly', level="team", team_id=world.team.pk
+    )
+    rows = queries.tree_for(actor, world.extra["cycle"]).rows
+    rows[0].objective.score = Decimal("0.75")
+    rows[1].objective.progress, rows[1].objective.rolled_up = 37.5, 99.49
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_ROW).render({"rows": rows, "slug": "acme"})
+        written = str(tree_rows_html(rows, "acme"))
+    assert len(rows) == 3
+    assert re.sub(r"\s+", " ", written).strip() == re.sub(r"\s+", " ", expected).strip()
+    from django.template.defaultfilters import floatformat
+
+    for value in (0.0, 0.5, 1.4999, 2.5, 37.5, 49.999, 99.5, 100.0, 12.345678):
+        assert percent(value) == floatformat(value, 0)
+
+
+def test_the_api_tree_nodes_are_the_schema_nodes(world: Any) -> None:
+    from goals.schemas_objectives import GoalsTreeOut, ObjectiveOut
+    from tests.shapes import as_the_schema_writes, as_written
+
+    actor = world.actor("owner")
+    grow(world, 3)
+    found = queries.tree_for(actor, queries.tree_cycle(actor))
+    nodes = [
+        {
+            "id": row.objective.pk,
+            "title": row.objective.title,
+            "level": row.objective.level,
+            "depth": row.depth,
+            "parent_id": row.objective.parent_id,
+            "unit": ObjectiveOut.resolve_unit(row.objective),
+            "owner": row.objective.owner,
+            "progress": row.objective.progress,
+            "rolled_up": row.objective.rolled_up,
+            "score": row.objective.score,
+            "warnings": row.warnings,
+        }
+        for row in found.rows
+    ]
+    response = world.client("owner").get(API + "/tree")
+    assert (
+        as_written(response.content)
+        == as_the_schema_writes(
+            GoalsTreeOut, [{"cycle": found.cycle, "objectives": nodes, "page": 1, "pages": 1, "total": len(nodes)}]
+        )[0]
+    )
+
+
+def test_the_tree_is_paged_in_alignment_order(world: Any, client: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(queries, "TREE_PAGE", 3)
+    grow(world, 5)  # the company objective and its team objective, then five more: seven in all
+    actor = world.actor("member")
+    with monkeypatch.context() as unpaged:
+        unpaged.setattr(queries, "TREE_PAGE", 200)
+        whole = [r.objective.pk for r in queries.tree_for(actor, world.extra["cycle"]).rows]
+    assert len(whole) == 7
+    first, last = queries.tree_for(actor, world.extra["cycle"]), queries.tree_for(actor, world.extra["cycle"], page=3)
+    assert (first.total, first.pages, first.has_next, len(first.rows)) == (7, 3, True, 3)
+    assert (last.page, last.has_next, len(last.rows)) == (3, False, 1)
+    # Deep pages clamp to the last; the pages together are the whole tree, once each.
+    assert queries.tree_for(actor, world.extra["cycle"], page=99).page == 3
+    pages = [queries.tree_for(actor, world.extra["cycle"], page=n).rows for n in (1, 2, 3)]
+    assert [r.objective.pk for rows in pages for r in rows] == whole
+
+    client.force_login(world.users["member"])
+    body = client.get(f"{API}/tree?page=2", HTTP_AUTHORIZATION=f"Bearer {world.tokens['member']}").json()
+    assert (body["page"], body["pages"], body["total"], len(body["objectives"])) == (2, 3, 7, 3)
+    page = client.get("/w/acme/goals/?level=&page=2").content.decode()
+    assert 'rel="prev"' in page and 'rel="next"' in page and "page=3" in page and "level=&amp;page=3" in page
+    assert client.get("/w/acme/goals/?page=abc").status_code == 200
