@@ -54,6 +54,11 @@ class Cycle(VersionedModel, SoftDeleteModel):
     def read_only(self) -> bool:
         return self.status == CycleStatus.CLOSED
 
+    @property
+    def awaiting_close(self) -> bool:
+        """Its end date has passed but nobody closed it: time to score it and close it."""
+        return self.status != CycleStatus.CLOSED and self.end_date < timezone.localdate()
+
     def __str__(self) -> str:
         return self.name
 

@@ -3,11 +3,13 @@ and SMART warnings), the cycles (list, new, edit, activate, close, reopen with a
 an objective's page (key results, SMART check, what is aligned to it) and the objective form with
 the live SMART check; who sees the forms and who is refused; a bounded number of queries."""
 
+import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from core.models import Activity
@@ -240,3 +242,18 @@ def test_page_queries_do_not_grow(world: Any, name: str, django_assert_max_num_q
     assert response.status_code == 200
     if name in ("tree", "objective"):
         assert "Goal 26" in text(response)
+
+
+def test_a_cycle_past_its_end_asks_to_be_scored_and_closed(world: Any) -> None:
+    client = client_for(world)
+    assert "data-awaiting-close" not in text(client.get(url("tree")))
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=world.extra["cycle"].pk).update(
+        start_date=today - datetime.timedelta(days=90), end_date=today - datetime.timedelta(days=1)
+    )
+    page = text(client.get(url("tree")))
+    assert "data-awaiting-close" in page and "then close it" in page
+    # Once closed it is read-only, and says so instead.
+    Cycle.objects.filter(pk=world.extra["cycle"].pk).update(status=CycleStatus.CLOSED)
+    page = text(client.get(url("tree") + f"?cycle={world.extra['cycle'].pk}"))
+    assert "data-awaiting-close" not in page and "Read-only" in page
