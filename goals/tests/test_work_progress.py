@@ -173,3 +173,30 @@ def test_work_changed_reads_a_bounded_number_of_queries(world: Any, django_asser
     many = grow(27)
     with django_assert_max_num_queries(len(small.captured_queries)):
         key_results.work_changed(few + many)
+
+
+def test_items_linked_to_a_linked_requirement_later_count_at_once(world: Any) -> None:
+    requirement, owner = world.extra["requirement"], world.actor("owner")
+    finish(world, world.extra["item"])
+    kr = fed(world, requirement_id=requirement.pk)
+    assert kr.progress == 0.0  # the requirement has no work yet
+    requirements.link_item(owner, requirement, item_key=world.extra["item"].key)
+    assert fresh(kr).progress == 100.0
+    requirements.link_item(owner, requirement, item_key=world.extra["blocked"].key)
+    assert fresh(kr).progress == 50.0
+    requirements.unlink_item(owner, requirement, item_key=world.extra["blocked"].key)
+    assert fresh(kr).progress == 100.0
+    assert fresh(world.extra["child_objective"]).progress == 100.0
+
+
+def test_a_deleted_item_restored_from_the_trash_counts_again(world: Any) -> None:
+    from core.models import TrashItem
+    from core.services import restore
+
+    kr = fed(world, project_id=world.extra["project"].pk)
+    finish(world, world.extra["item"])
+    items.delete_item(world.actor("owner"), loaded(world, world.extra["item"]))
+    assert fresh(kr).progress == 0.0
+    trashed = TrashItem.objects.get(target_type="work_item", target_id=world.extra["item"].pk)
+    restore(world.actor("owner"), trashed)
+    assert fresh(kr).progress == pytest.approx(100 / 3)
