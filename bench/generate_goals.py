@@ -17,13 +17,13 @@ import datetime
 import json
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
+from generate_requirements import write
 
 from accounts.models import Department, Team, Workspace
 from goals import key_results as kr_services
@@ -44,7 +44,6 @@ from goals.progress import key_result_progress, suggested_score
 from goals.tree import refresh_cycle
 from projects.models import Project, WorkItem
 
-FLUSH = 20_000
 CHECK_INS = 12
 THEMES = ["支付成功率", "activation", "留存", "NPS", "onboarding", "交付周期", "uptime", "客户满意度", "ARR", "转化率"]
 OBJECTIVE_TITLES = [
@@ -63,43 +62,6 @@ KR_TITLES = [
 ]
 NOTES = ["", "", "On track after the launch.", "本周进展顺利。", "Blocked by the data migration, see the thread.", ""]
 MILESTONES = ["Design approved", "Beta with 10 customers", "GA", "Docs and training", "Migration done"]
-
-
-def _columns(model: type[models.Model]) -> list[str]:
-    return [str(f.column) for f in model._meta.concrete_fields]
-
-
-def write(model: type[models.Model], rows: Iterable[dict[str, Any]], step: Callable[[str, float, int], None]) -> int:
-    """Insert rows (dicts by column, with their id) in transactions of FLUSH; returns how many."""
-    table, columns = model._meta.db_table, _columns(model)
-    postgres = connection.vendor == "postgresql"
-    started, count = time.perf_counter(), 0
-    buffer: list[tuple[Any, ...]] = []
-
-    def flush() -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            if postgres:
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in buffer:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", buffer)  # noqa: S608
-
-    for row in rows:
-        buffer.append(tuple(row[c] for c in columns))
-        count += 1
-        if len(buffer) >= FLUSH:
-            flush()
-            buffer = []
-    if buffer:
-        flush()
-    if postgres:  # explicit ids: the sequence must follow them
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
-                cursor.execute(sql)
-    step(table.removeprefix("goals_"), started, count)
-    return count
 
 
 def _next_id(model: type[models.Model]) -> int:
@@ -376,11 +338,11 @@ def make_goals(
         goals.tree(cycle, count if active else max(1, count // 4), now, active=active)
         cycles.append(cycle)
     step("goals (built)", started, 0)
-    write(Objective, goals.objectives, step)
-    write(KeyResult, goals.key_results, step)
-    write(CheckIn, goals.check_ins, step)
+    write(Objective, goals.objectives, step, with_ids=True)
+    write(KeyResult, goals.key_results, step, with_ids=True)
+    write(CheckIn, goals.check_ins, step, with_ids=True)
     if goals.links:
-        write(KeyResultLink, goals.links, step)
+        write(KeyResultLink, goals.links, step, with_ids=True)
     refreshed = time.perf_counter()
     with transaction.atomic():
         fed = KeyResult.objects.exclude(source=ProgressSource.CHECK_INS).select_related("objective")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -57,13 +58,20 @@ FEEDBACK = [
 YEAR = datetime.timedelta(days=365)
 
 
-def _columns(model: type[models.Model]) -> list[str]:
-    return [str(f.column) for f in model._meta.concrete_fields if not f.primary_key]
+def _columns(model: type[models.Model], with_ids: bool) -> list[str]:
+    return [str(f.column) for f in model._meta.concrete_fields if with_ids or not f.primary_key]
 
 
-def write(model: type[models.Model], rows: Iterable[dict[str, Any]], step: Callable[[str, float, int], None]) -> int:
-    """Insert rows (dicts by column) in transactions of FLUSH; returns how many."""
-    table, columns = model._meta.db_table, _columns(model)
+def write(
+    model: type[models.Model],
+    rows: Iterable[dict[str, Any]],
+    step: Callable[[str, float, int], None],
+    *,
+    with_ids: bool = False,
+) -> int:
+    """Insert rows (dicts by column; `with_ids`: with their id) in transactions of FLUSH; returns
+    how many. generate_goals.py writes its rows with this too."""
+    table, columns = model._meta.db_table, _columns(model, with_ids)
     postgres = connection.vendor == "postgresql"
     started, count = time.perf_counter(), 0
     buffer: list[tuple[Any, ...]] = []
@@ -86,7 +94,11 @@ def write(model: type[models.Model], rows: Iterable[dict[str, Any]], step: Calla
             buffer = []
     if buffer:
         flush()
-    step(table.removeprefix("product_"), started, count)
+    if postgres and with_ids:  # explicit ids: the sequence must follow them
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+                cursor.execute(sql)
+    step(table.removeprefix(f"{model._meta.app_label}_"), started, count)
     return count
 
 
