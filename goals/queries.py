@@ -389,17 +389,9 @@ def product_choices(actor: "Membership") -> list[tuple[int, str]]:
 
 
 def people_choices(actor: "Membership") -> list[tuple[int, str]]:
-    """The workspace's people as product.queries.people_choices lists them (user id, the user's
-    name as str(user) spells it), read as plain rows: a workspace of 5,000 members built 10,000
-    models for it on every tree page."""
-    from accounts.queries import members_for
+    from product.queries import people_choices as people
 
-    rows = (
-        members_for(actor)
-        .order_by("user__display_name", "id")
-        .values_list("user_id", "user__display_name", "user__username")
-    )
-    return [(user_id, display_name or username) for user_id, display_name, username in rows]
+    return people(actor)
 
 
 def parent_choices(actor: "Membership", objective: Objective | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
