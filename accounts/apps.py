@@ -10,8 +10,16 @@ class AccountsConfig(AppConfig):
         from django.urls import reverse
 
         from accounts import queries
-        from accounts.models import Department, Membership, Team, Workspace
+        from accounts.models import Department, Membership, Team, TeamKind, Workspace
+        from core import actors
         from core.registry import ObjectType, register
+        from core.web import name_choices, name_ids
+
+        actors.provide(actors.Directory(actor_in=queries.membership_for, members_named=queries.members_named))
+        # The fields, of any type, whose values are people or departments, and team kinds: by name in history.
+        name_ids(["head", "lead", "members", "member", "owner", "collaborators"], queries.people_named)
+        name_ids(["department", "parent"], queries.departments_named)
+        name_choices(["kind"], TeamKind.choices)
 
         register(
             ObjectType(
@@ -20,7 +28,7 @@ class AccountsConfig(AppConfig):
                 "workspace.view",
                 "workspace.edit",
                 visible=lambda actor, qs: qs.filter(pk=actor.workspace_id),
-                web_url=lambda o: reverse("core:home", args=[o.slug]),
+                web_url=lambda o: reverse("accounts:home", args=[o.slug]),
             )
         )
         register(

@@ -61,6 +61,15 @@ def people_named(workspace_id: int, user_ids: set[int]) -> dict[int, str]:
     return {m.user_id: str(m.user) for m in rows}
 
 
+def members_named(workspace_id: int, usernames: set[str]) -> list[User]:
+    """The users among the workspace's active members with these usernames (who a comment mentions)."""
+    return list(
+        User.objects.filter(
+            username__in=usernames, memberships__workspace_id=workspace_id, memberships__removed_at__isnull=True
+        )
+    )
+
+
 def departments_named(workspace_id: int, department_ids: set[int]) -> dict[int, str]:
     rows = Department.all_objects.filter(workspace_id=workspace_id, pk__in=department_ids)
     return {d.pk: d.name for d in rows}

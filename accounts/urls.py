@@ -4,6 +4,8 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("w/<slug:workspace>/", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password-reset/", views.password_reset, name="password-reset"),

@@ -34,16 +34,19 @@ from accounts.forms import (
     department_choices,
 )
 from accounts.models import Membership, TeamKind
+from accounts.web import actor_for
 from core.errors import NotFound
+from core.pagination import paginate
 from core.permissions import can, outranks_or_equals, require
+from core.queries import feed_for
 from core.web import (
     View,
-    actor_for,
     client_ip,
     errors_as_pages,
     is_htmx,
     page_from,
     panel_context,
+    readable_changes,
     safe_next,
     web_view,
 )
@@ -59,7 +62,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         with form.service_errors():
             user = services.authenticate_login(ip=client_ip(request), **form.cleaned_data)
             login(request, user)
-            return redirect(safe_next(request, reverse("core:index")))
+            return redirect(safe_next(request, reverse("accounts:index")))
     context = {"form": form, "next": safe_next(request, "")}
     return render(request, "accounts/login.html", context, status=form.status)
 
@@ -79,7 +82,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user: Any = request.user
         services.update_profile(user, version=user.version, language=form.cleaned_data["language"])
-    return redirect(safe_next(request, reverse("core:index")))
+    return redirect(safe_next(request, reverse("accounts:index")))
 
 
 @web_view
@@ -203,7 +206,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if user.is_authenticated:
         if request.method == "POST":
             membership = services.accept_invitation(token, ip=client_ip(request), user=user)
-            return redirect("core:home", membership.workspace.slug)
+            return redirect("accounts:home", membership.workspace.slug)
         context = {"invitation": invitation, "email_matches": user.email.lower() == invitation.email.lower()}
         return render(request, "accounts/invitation.html", context)
     form = SignUpForm(request.POST or None)
@@ -211,12 +214,39 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         with form.service_errors():
             membership = services.accept_invitation(token, ip=client_ip(request), user=None, **form.cleaned_data)
             login(request, membership.user)
-            return redirect("core:home", membership.workspace.slug)
+            return redirect("accounts:home", membership.workspace.slug)
     context = {"invitation": invitation, "form": form, "account_exists": queries.account_exists(invitation.email)}
     return render(request, "accounts/invitation.html", context, status=form.status)
 
 
 # --- Workspaces ----------------------------------------------------------------------------------
+
+HOME_ACTIVITY_LENGTH = 10
+
+
+@web_view
+def index(request: HttpRequest) -> HttpResponse:
+    first = queries.workspaces_for(request.user).order_by("workspace__name").first()  # type: ignore[arg-type]
+    if first is None:
+        return redirect("accounts:workspace-new")
+    return redirect("accounts:home", first.workspace.slug)
+
+
+@web_view
+def home(request: HttpRequest, workspace: str) -> HttpResponse:
+    actor = actor_for(request, workspace)
+    counts = []
+    if can(actor, "member.view"):
+        counts.append((_("Members"), queries.members_for(actor).count(), reverse("accounts:people", args=[workspace])))
+    if can(actor, "department.view"):
+        url = reverse("accounts:departments", args=[workspace])
+        counts.append((_("Departments"), queries.departments_for(actor).count(), url))
+    if can(actor, "team.view"):
+        counts.append((_("Teams"), queries.teams_for(actor).count(), reverse("accounts:teams", args=[workspace])))
+    recent = None
+    if can(actor, "activity.view"):
+        recent = readable_changes(actor, paginate(feed_for(actor), cursor=None, limit=HOME_ACTIVITY_LENGTH).items)
+    return render(request, "accounts/home.html", {"counts": counts, "recent": recent})
 
 
 @web_view
@@ -225,7 +255,7 @@ def new_workspace(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         with form.service_errors():
             workspace = services.create_workspace(request.user, **form.cleaned_data)  # type: ignore[arg-type]
-            return redirect("core:home", workspace.slug)
+            return redirect("accounts:home", workspace.slug)
     return render(request, "accounts/workspace_new.html", {"form": form}, status=form.status)
 
 

@@ -68,7 +68,7 @@ ROOT_URLCONF = "cadence.urls"
 WSGI_APPLICATION = "cadence.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.shell",
+                "accounts.context_processors.workspaces",
+                "notify.context_processors.unread",
             ],
         },
     }

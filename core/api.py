@@ -15,9 +15,9 @@ from ninja import File, Path, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
-from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
 from core import attachments, queries, services
+from core.actors import actor_in
 from core.errors import ValidationFailed
 from core.pagination import paginate
 from core.schemas import (
@@ -78,7 +78,7 @@ def list_activity(
     target_type: Filter = None,
 ) -> Any:
     """The workspace's feed, newest first."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     qs = queries.feed_for(actor, actor_id=actor_id, verb=verb, target_type=target_type)
     return paginate(qs, cursor=cursor, limit=limit)
 
@@ -92,7 +92,7 @@ def object_history(
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return paginate(queries.history_for(actor, target_type, target_id), cursor=cursor, limit=limit)
 
 
@@ -106,7 +106,7 @@ def list_comments(
     limit: Limit = None,
 ) -> Any:
     """Oldest first, as a conversation reads."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return paginate(queries.comments_for(actor, target_type, target_id), cursor=cursor, limit=limit, order="id")
 
 
@@ -115,20 +115,20 @@ def add_comment(
     request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId, payload: CommentIn
 ) -> Any:
     """Markdown is rendered and sanitised; `@username` mentions people of this workspace."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return Status(201, services.add_comment(actor, target_type=target_type, target_id=target_id, body=payload.body))
 
 
 @router.patch("/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS})
 def edit_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId, payload: CommentPatch) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     comment = queries.get_comment(actor, comment_id)
     return services.edit_comment(actor, comment, version=payload.version, body=payload.body)
 
 
 @router.delete("/workspaces/{workspace}/comments/{comment_id}", response={204: None, **ERRORS})
 def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     services.delete_comment(actor, queries.get_comment(actor, comment_id))
     return Status(204, None)
 
@@ -159,7 +159,7 @@ def list_attachments(
     limit: Limit = None,
 ) -> Any:
     """Newest first."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return paginate(attachments.attachments_for(actor, target_type, target_id), cursor=cursor, limit=limit)
 
 
@@ -178,7 +178,7 @@ def upload_attachment(
     unknown = [name for name in [*request.POST, *request.FILES] if name != "file"]
     if unknown:
         raise ValidationFailed(dict.fromkeys(unknown[:20], _("This field is not allowed here.")))
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return Status(201, attachments.upload(actor, target_type=target_type, target_id=target_id, file=file))
 
 
@@ -190,7 +190,7 @@ def upload_attachment(
 )
 def download_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_id: PathId) -> Any:
     """The file, as a download that is never rendered (nosniff, `Content-Security-Policy: sandbox`)."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return attachments.download_response(attachments.get_attachment(actor, attachment_id))
 
 
@@ -199,7 +199,7 @@ def download_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachmen
 )
 def delete_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_id: PathId) -> Any:
     """To the trash: the uploader or staff; restore it from the trash."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     attachments.delete(actor, attachments.get_attachment(actor, attachment_id))
     return Status(204, None)
 
@@ -213,20 +213,20 @@ def list_watchers(
     cursor: Cursor = None,
     limit: Limit = None,
 ) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return paginate(queries.watchers_for(actor, target_type, target_id), cursor=cursor, limit=limit, order="id")
 
 
 @router.put(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
 def watch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     services.watch(actor, target_type=target_type, target_id=target_id)
     return {"watching": True}
 
 
 @router.delete(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
 def unwatch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     services.unwatch(actor, target_type=target_type, target_id=target_id)
     return {"watching": False}
 
@@ -240,12 +240,12 @@ def list_trash(
     target_type: Filter = None,
 ) -> Any:
     """Deleted objects, newest first, until they are restored or purged."""
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     return paginate(queries.trash_for(actor, target_type=target_type), cursor=cursor, limit=limit)
 
 
 @router.post("/workspaces/{workspace}/trash/{target_type}/{target_id}/restore", response={200: RestoredOut, **ERRORS})
 def restore(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
-    actor = membership_for(request.auth, workspace)
+    actor = actor_in(request.auth, workspace)
     obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))
     return {"target_type": target_type, "target_id": obj.pk}

@@ -14,7 +14,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -24,14 +24,12 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from core.activity import record
+from core.actors import Actor
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import Attachment
 from core.permissions import EVERYONE, MEMBERS, STAFF, can, declare, require
 from core.registry import get_type, load_visible
 from core.services import soft_delete
-
-if TYPE_CHECKING:
-    from accounts.models import Membership
 
 declare("attachment.view", EVERYONE)  # narrowed to the objects the actor may see
 declare("attachment.create", MEMBERS)  # and the edit capability of the object's type
@@ -126,7 +124,7 @@ def remove_file(stored_name: str) -> None:
 # --- Queries ------------------------------------------------------------------------------------
 
 
-def visible_attachments(actor: "Membership", qs: models.QuerySet) -> models.QuerySet:
+def visible_attachments(actor: Actor, qs: models.QuerySet) -> models.QuerySet:
     """Attachments of the actor's workspace whose object the actor may see (alive objects only)."""
     qs = qs.filter(workspace_id=actor.workspace_id)
     allowed = Q(pk__in=[])
@@ -142,20 +140,20 @@ def visible_attachments(actor: "Membership", qs: models.QuerySet) -> models.Quer
     return qs.filter(allowed)
 
 
-def _load_target(actor: "Membership", target_type: str, target_id: int) -> Any:
+def _load_target(actor: Actor, target_type: str, target_id: int) -> Any:
     if target_type == "attachment":  # files on files: no
         raise NotFound()
     return load_visible(actor, target_type, target_id)
 
 
-def attachments_for(actor: "Membership", target_type: str, target_id: int) -> models.QuerySet[Attachment]:
+def attachments_for(actor: Actor, target_type: str, target_id: int) -> models.QuerySet[Attachment]:
     target = _load_target(actor, target_type, target_id)
     return Attachment.objects.filter(
         workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk
     ).select_related("uploaded_by")
 
 
-def get_attachment(actor: "Membership", attachment_id: int) -> Attachment:
+def get_attachment(actor: Actor, attachment_id: int) -> Attachment:
     """An attachment of the actor's workspace on an object the actor may see; else NotFound."""
     attachment = (
         Attachment.objects.filter(workspace_id=actor.workspace_id, pk=attachment_id)
@@ -168,18 +166,18 @@ def get_attachment(actor: "Membership", attachment_id: int) -> Attachment:
     return attachment
 
 
-def may_upload(actor: "Membership", target_type: str) -> bool:
+def may_upload(actor: Actor, target_type: str) -> bool:
     return can(actor, "attachment.create") and can(actor, get_type(target_type).edit_capability)
 
 
-def may_delete(actor: "Membership", attachment: Attachment) -> bool:
+def may_delete(actor: Actor, attachment: Attachment) -> bool:
     return attachment.uploaded_by_id == actor.user_id or can(actor, "attachment.moderate")
 
 
 # --- Services -----------------------------------------------------------------------------------
 
 
-def upload(actor: "Membership", *, target_type: str, target_id: int, file: Any) -> Attachment:
+def upload(actor: Actor, *, target_type: str, target_id: int, file: Any) -> Attachment:
     """Store `file` (a Django UploadedFile) on the object. 422 naming `file` when it is empty or too big."""
     require(actor, "attachment.create")
     target = _load_target(actor, target_type, target_id)
@@ -218,7 +216,7 @@ def upload(actor: "Membership", *, target_type: str, target_id: int, file: Any) 
     return attachment
 
 
-def delete(actor: "Membership", attachment: Attachment) -> None:
+def delete(actor: Actor, attachment: Attachment) -> None:
     """To the trash (the file stays until the trash is purged): the uploader or staff."""
     if not may_delete(actor, attachment):
         raise PermissionDenied()

@@ -1,14 +1,12 @@
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import Actor
 from core.permissions import can
-
-if TYPE_CHECKING:
-    from accounts.models import Membership
 
 
 @dataclass(frozen=True)
@@ -20,7 +18,7 @@ class NavEntry:
 
 # The workspace navigation: a module adds its entry here, in one line.
 NAVIGATION = [
-    NavEntry(_("Home"), "core:home", "workspace.view"),
+    NavEntry(_("Home"), "accounts:home", "workspace.view"),
     NavEntry(_("My work"), "projects:my_work", "project.view"),
     NavEntry(_("Notifications"), "notify:inbox", "notification.use"),
     NavEntry(_("Projects"), "projects:list", "project.view"),
@@ -37,7 +35,7 @@ NAVIGATION = [
 ]
 
 
-def navigation(request: HttpRequest, actor: "Membership") -> list[dict[str, Any]]:
+def navigation(request: HttpRequest, actor: Actor) -> list[dict[str, Any]]:
     """The entries the actor may use; the current one is the longest that prefixes the path."""
     entries = [
         {"label": entry.label, "url": reverse(entry.url_name, args=[actor.workspace.slug])}
@@ -51,17 +49,9 @@ def navigation(request: HttpRequest, actor: "Membership") -> list[dict[str, Any]
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """What the base layout needs: the current membership, its navigation, the user's workspaces
-    and the unread count (the last two read only by a page that shows them)."""
-    from accounts.queries import workspaces_for
-    from notify.queries import unread_count
-
+    """What the base layout needs of core: the current actor and its navigation. accounts adds the
+    user's workspaces and notify the unread count (their context processors)."""
     if not request.user.is_authenticated:
         return {}
     actor = getattr(request, "actor", None)
-    return {
-        "actor": actor,
-        "navigation": navigation(request, actor) if actor else [],
-        "my_memberships": lambda: list(workspaces_for(request.user).order_by("workspace__name")),  # type: ignore[arg-type]
-        "unread_count": (lambda: unread_count(actor)) if actor else 0,
-    }
+    return {"actor": actor, "navigation": navigation(request, actor) if actor else []}

@@ -4,16 +4,13 @@ Apps declare their capabilities with `declare()`; services call `require(actor, 
 """
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.actors import Actor
 from core.errors import PermissionDenied
-
-if TYPE_CHECKING:
-    from accounts.models import Membership
 
 
 class Role(models.TextChoices):
@@ -36,11 +33,11 @@ def declare(capability: str, roles: Iterable[Role]) -> None:
     _capabilities[capability] = frozenset(roles)
 
 
-def can(actor: "Membership", capability: str) -> bool:
+def can(actor: Actor, capability: str) -> bool:
     return Role(actor.role) in _capabilities[capability]
 
 
-def require(actor: "Membership", capability: str) -> None:
+def require(actor: Actor, capability: str) -> None:
     if not can(actor, capability):
         raise PermissionDenied()
 

@@ -6,18 +6,16 @@ so a new module gets comments, watchers, history and trash by declaring itself h
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 
+from core.actors import Actor
 from core.errors import NotFound
 from core.permissions import can
 
-if TYPE_CHECKING:
-    from accounts.models import Membership
 
-
-def _same_workspace(actor: "Membership", qs: models.QuerySet) -> models.QuerySet:
+def _same_workspace(actor: Actor, qs: models.QuerySet) -> models.QuerySet:
     return qs.filter(workspace_id=actor.workspace_id)
 
 
@@ -27,11 +25,12 @@ class ObjectType:
     model: type[models.Model]
     view_capability: str
     edit_capability: str
-    # Narrows a queryset to the rows this actor may see (beyond the capability).
-    visible: Callable[["Membership", models.QuerySet], models.QuerySet] = field(default=_same_workspace)
+    # Narrows a queryset to the rows this actor may see (beyond the capability). The callbacks get the
+    # actor core was given, the app's own type (accounts' Membership), hence Any.
+    visible: Callable[[Any, models.QuerySet], models.QuerySet] = field(default=_same_workspace)
     web_url: Callable[[Any], str] | None = None
     # Runs in the restore's transaction, after the object is back (recount what it feeds).
-    on_restore: Callable[["Membership", Any], None] | None = None
+    on_restore: Callable[[Any, Any], None] | None = None
 
     def label(self, obj: Any) -> str:
         return str(obj)[:200]
@@ -65,7 +64,7 @@ def type_of(obj: models.Model) -> ObjectType:
     return _by_model[type(obj)]
 
 
-def load_visible(actor: "Membership", type_name: str, object_id: int, *, deleted: bool = False) -> Any:
+def load_visible(actor: Actor, type_name: str, object_id: int, *, deleted: bool = False) -> Any:
     """The object if it exists in the actor's workspace and the actor may see it; else NotFound."""
     object_type = get_type(type_name)
     if not can(actor, object_type.view_capability):

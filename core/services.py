@@ -3,7 +3,9 @@
 import datetime
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -12,19 +14,43 @@ from django.utils.translation import gettext as _
 
 from core import markdown
 from core.activity import record
+from core.actors import Actor, members_named
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import Attachment, Comment, Mention, TrashItem, Watcher
 from core.permissions import can, require
 from core.registry import get_type, load_visible, type_of
 from core.versioning import save_versioned
-from notify.events import emit
-
-if TYPE_CHECKING:
-    from accounts.models import Membership
 
 COMMENT_MAX_LENGTH = 20000
 EXCERPT_LENGTH = 300  # of a comment, quoted in its notifications
 _MENTION = re.compile(r"(?<![\w@])@([\w.\-]{1,150})")
+
+
+@dataclass(frozen=True)
+class CommentEvent:
+    actor: Actor
+    target: Any  # the commented object
+    comment: Comment
+    mentioned: list[int]  # the users it mentions for the first time
+    excerpt: str  # of the body, to quote
+
+
+# Reactions to comments, run inside the comment's transaction: notify subscribes in its ready().
+# "comment.added": a comment was added; "comment.mentioned": a comment, added or edited, mentions
+# someone for the first time. They become declared hooks of core.hooks (issue 13).
+CommentReaction = Callable[[CommentEvent], None]
+_comment_reactions: dict[str, list[CommentReaction]] = {"comment.added": [], "comment.mentioned": []}
+
+
+def react_to_comments(hook: str, reaction: CommentReaction) -> None:
+    if reaction not in _comment_reactions[hook]:  # a KeyError for a hook that is not declared
+        _comment_reactions[hook].append(reaction)
+
+
+def _react(hook: str, event: CommentEvent) -> None:
+    # The one call site of comment reactions: becomes core.hooks.emit(hook, event).
+    for reaction in _comment_reactions[hook]:
+        reaction(event)
 
 
 def _check_body(body: str) -> str:
@@ -38,23 +64,15 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _mentioned_users(actor: "Membership", body: str) -> list[Any]:
+def _mentioned_users(actor: Actor, body: str) -> list[Any]:
     """Only people of the actor's workspace can be mentioned."""
-    from accounts.models import User
-
     handles = {h.rstrip(".") for h in _MENTION.findall(body)}
     if not handles:
         return []
-    return list(
-        User.objects.filter(
-            username__in=handles,
-            memberships__workspace_id=actor.workspace_id,
-            memberships__removed_at__isnull=True,
-        )
-    )
+    return members_named(actor.workspace_id, handles)
 
 
-def add_comment(actor: "Membership", *, target_type: str, target_id: int, body: str) -> Comment:
+def add_comment(actor: Actor, *, target_type: str, target_id: int, body: str) -> Comment:
     require(actor, "comment.create")
     target = load_visible(actor, target_type, target_id)
     body = _check_body(body)
@@ -73,10 +91,9 @@ def add_comment(actor: "Membership", *, target_type: str, target_id: int, body: 
             workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk, user=actor.user
         )
         record(actor, "commented", target, {"comment": [None, comment.pk]})
-        mentioned_ids = [u.pk for u in mentioned]
-        excerpt = _excerpt(body)
-        emit("comment.mentioned", actor=actor, target=target, context={"mentioned": mentioned_ids, "excerpt": excerpt})
-        emit("comment.added", actor=actor, target=target, context={"told": mentioned_ids, "excerpt": excerpt})
+        event = CommentEvent(actor, target, comment, mentioned=[u.pk for u in mentioned], excerpt=_excerpt(body))
+        _react("comment.mentioned", event)
+        _react("comment.added", event)
     return comment
 
 
@@ -84,12 +101,12 @@ def _excerpt(body: str) -> str:
     return body if len(body) <= EXCERPT_LENGTH else body[: EXCERPT_LENGTH - 1] + "…"
 
 
-def _require_comment_author_or_moderator(actor: "Membership", comment: Comment) -> None:
+def _require_comment_author_or_moderator(actor: Actor, comment: Comment) -> None:
     if comment.author_id != actor.user_id and not can(actor, "comment.moderate"):
         raise PermissionDenied()
 
 
-def edit_comment(actor: "Membership", comment: Comment, *, version: int, body: str) -> Comment:
+def edit_comment(actor: Actor, comment: Comment, *, version: int, body: str) -> Comment:
     if comment.author_id != actor.user_id:
         raise PermissionDenied()
     body = _check_body(body)
@@ -106,18 +123,16 @@ def edit_comment(actor: "Membership", comment: Comment, *, version: int, body: s
         newly = [u.pk for u in mentioned if u.pk not in told_before]
         if newly:
             target = get_type(comment.target_type).model._default_manager.get(pk=comment.target_id)
-            emit(
-                "comment.mentioned", actor=actor, target=target, context={"mentioned": newly, "excerpt": _excerpt(body)}
-            )
+            _react("comment.mentioned", CommentEvent(actor, target, comment, mentioned=newly, excerpt=_excerpt(body)))
     return comment
 
 
-def delete_comment(actor: "Membership", comment: Comment) -> None:
+def delete_comment(actor: Actor, comment: Comment) -> None:
     _require_comment_author_or_moderator(actor, comment)
     soft_delete(actor, comment)
 
 
-def watch(actor: "Membership", *, target_type: str, target_id: int) -> None:
+def watch(actor: Actor, *, target_type: str, target_id: int) -> None:
     require(actor, "watch.use")
     target = load_visible(actor, target_type, target_id)
     Watcher.objects.get_or_create(
@@ -125,13 +140,13 @@ def watch(actor: "Membership", *, target_type: str, target_id: int) -> None:
     )
 
 
-def unwatch(actor: "Membership", *, target_type: str, target_id: int) -> None:
+def unwatch(actor: Actor, *, target_type: str, target_id: int) -> None:
     require(actor, "watch.use")
     target = load_visible(actor, target_type, target_id)
     Watcher.objects.filter(target_type=target_type, target_id=target.pk, user=actor.user).delete()
 
 
-def soft_delete(actor: "Membership", obj: Any) -> None:
+def soft_delete(actor: Actor, obj: Any) -> None:
     """Move an object to the trash. The caller has checked the domain's own delete rules."""
     object_type = type_of(obj)
     with transaction.atomic():
@@ -159,14 +174,14 @@ def soft_delete(actor: "Membership", obj: Any) -> None:
 RESTORABLE_BY_WHOEVER_DELETED = frozenset({"comment", "attachment"})
 
 
-def may_restore(actor: "Membership", item: TrashItem) -> bool:
+def may_restore(actor: Actor, item: TrashItem) -> bool:
     capability = get_type(item.target_type).edit_capability
     if item.target_type in RESTORABLE_BY_WHOEVER_DELETED:
         return item.deleted_by_id == actor.user_id or can(actor, capability)
     return can(actor, capability)
 
 
-def restore(actor: "Membership", item: TrashItem) -> Any:
+def restore(actor: Actor, item: TrashItem) -> Any:
     require(actor, "trash.view")
     if not may_restore(actor, item):
         raise PermissionDenied()

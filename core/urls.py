@@ -4,8 +4,6 @@ from core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("w/<slug:workspace>/", views.home, name="home"),
     path("w/<slug:workspace>/activity/", views.activity, name="activity"),
     path("w/<slug:workspace>/trash/", views.trash, name="trash"),
     path("w/<slug:workspace>/trash/<str:target_type>/<int:target_id>/restore/", views.restore, name="restore"),

@@ -1,7 +1,7 @@
-"""Shared pages: the workspace home, the activity feed, the trash, and the comments, attachments and
+"""Shared pages: the activity feed, the trash, and the comments, attachments and
 watching of any registered object."""
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,44 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import queries as people
 from core import attachments, queries, services
+from core.actors import Actor
 from core.forms import ActivityFilterForm, AttachmentForm, CommentForm
 from core.pagination import paginate
-from core.permissions import can
 from core.web import actor_for, is_htmx, object_url, page_from, panel_context, readable_changes, render_page, web_view
-
-if TYPE_CHECKING:
-    from accounts.models import Membership
-
-HOME_ACTIVITY_LENGTH = 10
-
-
-@web_view
-def index(request: HttpRequest) -> HttpResponse:
-    first = people.workspaces_for(request.user).order_by("workspace__name").first()  # type: ignore[arg-type]
-    if first is None:
-        return redirect("accounts:workspace-new")
-    return redirect("core:home", first.workspace.slug)
-
-
-@web_view
-def home(request: HttpRequest, workspace: str) -> HttpResponse:
-    actor = actor_for(request, workspace)
-    counts = []
-    if can(actor, "member.view"):
-        counts.append((_("Members"), people.members_for(actor).count(), reverse("accounts:people", args=[workspace])))
-    if can(actor, "department.view"):
-        url = reverse("accounts:departments", args=[workspace])
-        counts.append((_("Departments"), people.departments_for(actor).count(), url))
-    if can(actor, "team.view"):
-        counts.append((_("Teams"), people.teams_for(actor).count(), reverse("accounts:teams", args=[workspace])))
-    recent = None
-    if can(actor, "activity.view"):
-        recent = readable_changes(
-            actor, paginate(queries.feed_for(actor), cursor=None, limit=HOME_ACTIVITY_LENGTH).items
-        )
-    return render(request, "core/home.html", {"counts": counts, "recent": recent})
 
 
 @web_view
@@ -83,7 +50,7 @@ def restore(request: HttpRequest, workspace: str, target_type: str, target_id: i
 
 def _panel_partial(
     request: HttpRequest,
-    actor: "Membership",
+    actor: Actor,
     target_type: str,
     target_id: int,
     partial: str,
@@ -95,7 +62,9 @@ def _panel_partial(
         errors = [*form.errors.get("body", []), *form.non_field_errors()] if form else []
         for error in errors:
             messages.error(request, error)
-        return redirect(object_url(actor, target_type, target_id, reverse("core:home", args=[actor.workspace.slug])))
+        return redirect(
+            object_url(actor, target_type, target_id, reverse("accounts:home", args=[actor.workspace.slug]))
+        )
     context = panel_context(actor, target_type, target_id, comment_form=form)
     status = form.status if form else 200
     return render(request, f"core/object_panel.html#{partial}", context, status=status)
@@ -146,7 +115,7 @@ def upload_attachment(request: HttpRequest, workspace: str, target_type: str, ta
             messages.success(request, _("“%(name)s” was attached.") % {"name": attachment.file_name})
     for error in [*form.errors.get("file", []), *form.non_field_errors()]:
         messages.error(request, error)
-    fallback = reverse("core:home", args=[actor.workspace.slug])
+    fallback = reverse("accounts:home", args=[actor.workspace.slug])
     return redirect(object_url(actor, target_type, target_id, fallback) + "#attachments")
 
 

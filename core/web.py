@@ -2,8 +2,8 @@
 of service errors to pages."""
 
 import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -12,9 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.models import TeamKind
-from accounts.queries import departments_named, membership_for, people_named
 from core import attachments, queries
+from core.actors import Actor, actor_in
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
 from core.forms import AttachmentForm, CommentForm
 from core.models import Activity
@@ -22,19 +21,32 @@ from core.pagination import Page, paginate
 from core.permissions import Role, can
 from core.registry import get_type, load_visible
 
-if TYPE_CHECKING:
-    from accounts.models import Membership
-
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 HISTORY_LENGTH = 20
-# Changed fields whose values are ids, shown by name.
-PEOPLE_FIELDS = frozenset({"head", "lead", "members", "member", "owner", "collaborators"})
-DEPARTMENT_FIELDS = frozenset({"department", "parent"})
+
+# How history shows the values of changed fields: ids and codes by name. Apps declare theirs in
+# their ready(); a field without a declaration shows its value as recorded.
+IdNames = Callable[[int, set[int]], dict[int, str]]  # (workspace id, ids on the page) → their names
+_id_names: dict[str, IdNames] = {}
+_choices: dict[str, Iterable[tuple[Any, Any]]] = {"role": Role.choices}
 
 
-def actor_for(request: HttpRequest, workspace: str) -> "Membership":
-    """The signed-in user's membership in the workspace of the URL (NotFound otherwise)."""
-    actor = membership_for(request.user, workspace)  # type: ignore[arg-type]
+def name_ids(fields: Iterable[str], names: IdNames) -> None:
+    """History shows the ids of `fields` by name, read with `names` once per page for its ids."""
+    for field in fields:
+        _id_names[field] = names
+
+
+def name_choices(fields: Iterable[str], choices: Iterable[tuple[Any, Any]]) -> None:
+    """History shows the codes of `fields` by their label in `choices`."""
+    for field in fields:
+        _choices[field] = choices
+
+
+def actor_for(request: HttpRequest, workspace: str) -> Actor:
+    """The signed-in user's actor in the workspace of the URL (NotFound otherwise), for core's own
+    pages; the apps' pages use accounts.web.actor_for, which gives accounts' own type."""
+    actor = actor_in(request.user, workspace)
     request.actor = actor  # type: ignore[attr-defined]  # the shell shows it
     return actor
 
@@ -107,28 +119,20 @@ def _named(names: dict[Any, str] | None, value: Any) -> Any:
     return names.get(value, f"#{value}" if isinstance(value, int) else value)
 
 
-def readable_changes(actor: "Membership", activities: list[Activity]) -> list[Activity]:
-    """Give each activity `change_rows`: (field, before, after), people and departments by name."""
-
-    def ids_in(fields: frozenset[str]) -> set[int]:
-        """The ids this page mentions in `fields`, so that only those rows are read."""
-        found: set[int] = set()
-        for a in activities:
-            for field, pair in a.changes.items():
-                if field in fields and isinstance(pair, list):
-                    for value in pair:
-                        found.update(value if isinstance(value, list) else [value])
-        return {v for v in found if isinstance(v, int)}
-
-    people_ids, department_ids = ids_in(PEOPLE_FIELDS), ids_in(DEPARTMENT_FIELDS)
-    people = people_named(actor.workspace_id, people_ids) if people_ids else {}
-    departments = departments_named(actor.workspace_id, department_ids) if department_ids else {}
-    lookups: dict[str, dict[Any, str]] = {
-        **dict.fromkeys(PEOPLE_FIELDS, people),
-        **dict.fromkeys(DEPARTMENT_FIELDS, departments),
-        "role": {value: str(label) for value, label in Role.choices},
-        "kind": {value: str(label) for value, label in TeamKind.choices},
-    }
+def readable_changes(actor: Actor, activities: list[Activity]) -> list[Activity]:
+    """Give each activity `change_rows`: (field, before, after), ids and codes by name."""
+    wanted: dict[IdNames, set[int]] = {}  # the ids this page mentions, so that only those rows are read
+    for a in activities:
+        for field, pair in a.changes.items():
+            names = _id_names.get(field)
+            if names is not None and isinstance(pair, list):
+                for value in pair:
+                    ids = wanted.setdefault(names, set())
+                    ids.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, int))
+    found = {names: names(actor.workspace_id, ids) if ids else {} for names, ids in wanted.items()}
+    lookups: dict[str, dict[Any, str]] = {field: found.get(names, {}) for field, names in _id_names.items()}
+    for field, choices in _choices.items():
+        lookups[field] = {value: str(label) for value, label in choices}
     for a in activities:
         a.change_rows = [  # type: ignore[attr-defined]
             (field, _named(lookups.get(field), pair[0]), _named(lookups.get(field), pair[1]))
@@ -139,7 +143,7 @@ def readable_changes(actor: "Membership", activities: list[Activity]) -> list[Ac
 
 
 def panel_context(
-    actor: "Membership", target_type: str, target_id: int, *, comment_form: CommentForm | None = None
+    actor: Actor, target_type: str, target_id: int, *, comment_form: CommentForm | None = None
 ) -> dict[str, Any]:
     """History, comments, attachments and watching of one registered object, for core/object_panel.html."""
     history = paginate(queries.history_for(actor, target_type, target_id), cursor=None, limit=HISTORY_LENGTH)
@@ -163,7 +167,7 @@ def panel_context(
     }
 
 
-def object_url(actor: "Membership", target_type: str, target_id: int, fallback: str) -> str:
+def object_url(actor: Actor, target_type: str, target_id: int, fallback: str) -> str:
     """The page of a registered object, if its type has one."""
     object_type = get_type(target_type)
     if object_type.web_url is None:

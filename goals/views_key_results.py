@@ -11,8 +11,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.permissions import require
-from core.web import actor_for, web_view
+from core.web import web_view
 from goals import key_results, smart
 from goals import queries_key_results as queries
 from goals.cycles import require_writable

@@ -13,9 +13,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.errors import ValidationFailed
 from core.permissions import can, require
-from core.web import actor_for, page_from, panel_context, web_view
+from core.web import page_from, panel_context, web_view
 from goals import cycles, objectives, queries
 from goals.forms_objectives import (
     CycleEditForm,

@@ -11,9 +11,10 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.errors import Conflict, ValidationFailed
 from core.permissions import can
-from core.web import actor_for, web_view
+from core.web import web_view
 from goals import queries_review as queries
 from goals import report, review
 from goals.forms_review import (

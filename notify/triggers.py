@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from notify.events import declare, listed, owner, watchers
+from core.services import CommentEvent
+from notify.events import declare, emit, listed, owner, watchers
 from notify.models import EmailMode
 
 declare(
@@ -61,3 +62,15 @@ declare(
     title=_("Test message from Cadence, sent by %(actor)s"),
     recipients=lambda target, context: [],  # sent to one endpoint by notify.services.send_test
 )
+
+
+def tell_mentioned(event: CommentEvent) -> None:
+    """Subscribes to core's "comment.mentioned"."""
+    context = {"mentioned": event.mentioned, "excerpt": event.excerpt}
+    emit("comment.mentioned", actor=event.actor, target=event.target, context=context)
+
+
+def tell_watchers_of_comment(event: CommentEvent) -> None:
+    """Subscribes to core's "comment.added"; those it mentions were told already."""
+    context = {"told": event.mentioned, "excerpt": event.excerpt}
+    emit("comment.added", actor=event.actor, target=event.target, context=context)

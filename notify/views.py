@@ -16,8 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.queries import teams_for
+from accounts.web import actor_for
 from core.errors import NotFound
-from core.web import actor_for, is_htmx, page_from, render_page, safe_next, web_view
+from core.web import is_htmx, page_from, render_page, safe_next, web_view
 from notify import queries, services
 from notify.forms import (
     DeliveryFilterForm,

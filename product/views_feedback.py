@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.errors import ValidationFailed
 from core.permissions import can, require
-from core.web import actor_for, client_ip, errors_as_pages, page_from, panel_context, render_page, safe_next, web_view
+from core.web import client_ip, errors_as_pages, page_from, panel_context, render_page, safe_next, web_view
 from product import export as exports
 from product import feedback as services
 from product import imports, queries, queries_feedback

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.errors import NotFound, RateLimited, ValidationFailed
 from core.permissions import can, require
-from core.web import actor_for, client_ip, is_htmx, page_from, panel_context, render_page, web_view
+from core.web import client_ip, is_htmx, page_from, panel_context, render_page, web_view
 from product import queries as product_queries
 from product import queries_roadmap as queries
 from product import releases

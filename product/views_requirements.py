@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.errors import ValidationFailed
 from core.permissions import can, require
-from core.web import actor_for, is_htmx, page_from, panel_context, render_page, web_view
+from core.web import is_htmx, page_from, panel_context, render_page, web_view
 from product import diff, products, queries, requirements
 from product.forms_requirements import (
     ANALYSIS_LABELS,

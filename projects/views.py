@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.queries import members_for
+from accounts.web import actor_for
 from core.errors import NotFound, ValidationFailed
 from core.permissions import can
-from core.web import actor_for, page_from, panel_context, web_view
+from core.web import page_from, panel_context, web_view
 from projects import allocation as allocations
 from projects import health as project_health
 from projects import queries, services

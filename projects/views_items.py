@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.web import actor_for
 from core.errors import NotFound, ValidationFailed
-from core.web import actor_for, is_htmx, page_from, panel_context, render_page, safe_next, web_view
+from core.web import is_htmx, page_from, panel_context, render_page, safe_next, web_view
 from projects import board as boards
 from projects import export as exports
 from projects import items as services

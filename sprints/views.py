@@ -12,8 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership
+from accounts.web import actor_for
 from core.permissions import can
-from core.web import actor_for, is_htmx, page_from, panel_context, render_page, web_view
+from core.web import is_htmx, page_from, panel_context, render_page, web_view
 from projects.access import Level
 from projects.items import bulk_update
 from projects.models import Category, Project

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.backup import export_workspace, read_backup, restore_workspace, write_backup
 from accounts.models import Department, Membership, User, Workspace
-from core.backup import export_workspace, read_backup, restore_workspace, write_backup
 from core.models import Activity
 
 

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from accounts.backup import export_workspace, read_backup, restore_workspace, write_backup
 from core import attachments, services
-from core.backup import export_workspace, read_backup, restore_workspace, write_backup
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import Activity, Attachment, TrashItem
 from core.tests.world import ATTACHMENT_BYTES

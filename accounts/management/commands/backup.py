@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.backup import export_workspace, write_backup
 from accounts.models import Workspace
-from core.backup import export_workspace, write_backup
 
 
 class Command(BaseCommand):

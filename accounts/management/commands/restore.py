@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backup import read_backup, restore_workspace
+from accounts.backup import read_backup, restore_workspace
 from core.errors import ValidationFailed
 
 
