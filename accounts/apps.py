@@ -1,12 +1,24 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.modules import CadenceAppConfig, NavEntry
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(CadenceAppConfig):
     name = "accounts"
     verbose_name = _("People and organisation")
+    api = "accounts.api:router"
+    urls = "accounts.urls"
+    navigation = (
+        NavEntry(_("Home"), "accounts:home", "workspace.view", order=0),
+        NavEntry(_("People"), "accounts:people", "member.view", order=80),
+        NavEntry(_("Departments"), "accounts:departments", "department.view", order=81),
+        NavEntry(_("Teams"), "accounts:teams", "team.view", order=82),
+        NavEntry(_("Settings"), "accounts:settings", "workspace.edit", order=99),
+    )
+    demo = "accounts.demo"
+    test_access = "accounts.tests.access"
 
-    def ready(self) -> None:
+    def register(self) -> None:
         from django.urls import reverse
 
         from accounts import queries

@@ -122,21 +122,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from accounts.api import router as accounts_router
-    from core.api import router as core_router
-    from goals.api import router as goals_router
-    from notify.api import router as notify_router
-    from product.api import router as product_router
-    from projects.api import router as projects_router
-    from sprints.api import router as sprints_router
+    """Every app's declared router, in INSTALLED_APPS order (core.modules)."""
+    from core.modules import cadence_apps
 
-    api.add_router("", accounts_router)
-    api.add_router("", core_router)
-    api.add_router("", projects_router)
-    api.add_router("", sprints_router)
-    api.add_router("", notify_router)
-    api.add_router("", product_router)
-    api.add_router("", goals_router)
+    for config in cadence_apps():
+        router = config.api_router()
+        if router is not None:
+            api.add_router("", router)
 
 
 _register_routers()

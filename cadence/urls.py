@@ -1,14 +1,7 @@
 from django.urls import include, path
 
 from cadence.api import api
+from core.modules import cadence_apps
 
-urlpatterns = [
-    path("api/v1/", api.urls),
-    path("", include("accounts.urls")),
-    path("", include("core.urls")),
-    path("", include("projects.urls")),
-    path("", include("sprints.urls")),
-    path("", include("notify.urls")),
-    path("", include("product.urls")),
-    path("", include("goals.urls")),
-]
+# Every app's declared URLs (core.modules), in INSTALLED_APPS order.
+urlpatterns = [path("api/v1/", api.urls)] + [path("", include(c.urls)) for c in cadence_apps() if c.urls]

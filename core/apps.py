@@ -1,11 +1,22 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import CadenceAppConfig, NavEntry
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(CadenceAppConfig):
     name = "core"
     verbose_name = "Core"
+    api = "core.api:router"
+    urls = "core.urls"
+    navigation = (
+        NavEntry(_("Activity"), "core:activity", "activity.view", order=90),
+        NavEntry(_("Trash"), "core:trash", "trash.view", order=91),
+    )
+    declarations = ("core.permissions", "core.attachments", "core.jobs")
+    test_world = "core.tests.world"
+    test_access = "core.tests.access"
 
-    def ready(self) -> None:
+    def register(self) -> None:
         from core import attachments
         from core.models import Attachment, Comment
         from core.registry import ObjectType, register

@@ -1,17 +1,25 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.modules import CadenceAppConfig, NavEntry
 
-class NotifyConfig(AppConfig):
+
+class NotifyConfig(CadenceAppConfig):
     name = "notify"
     verbose_name = _("Notifications")
+    api = "notify.api:router"
+    urls = "notify.urls"
+    navigation = (NavEntry(_("Notifications"), "notify:inbox", "notification.use", order=20),)
+    declarations = ("notify.jobs", "notify.services", "notify.triggers")
+    demo = "notify.demo"
+    test_world = "notify.tests.world"
+    test_access = "notify.tests.access"
 
-    def ready(self) -> None:
+    def register(self) -> None:
         from django.urls import reverse
 
         from core.registry import ObjectType, register
         from core.services import react_to_comments
-        from notify import jobs, services, triggers  # noqa: F401  (they declare events, capabilities, jobs)
+        from notify import triggers
         from notify.models import WebhookEndpoint
 
         react_to_comments("comment.mentioned", triggers.tell_mentioned)

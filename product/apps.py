@@ -1,12 +1,24 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.modules import CadenceAppConfig, NavEntry
 
-class ProductConfig(AppConfig):
+
+class ProductConfig(CadenceAppConfig):
     name = "product"
     verbose_name = _("Requirements, feedback and roadmap")
+    api = "product.api:router"
+    urls = "product.urls"
+    navigation = (
+        NavEntry(_("Requirements"), "product:backlog", "product.view", order=40),
+        NavEntry(_("Feedback"), "product:feedback-inbox", "product.view", order=41),
+        NavEntry(_("Roadmap"), "product:roadmap", "product.view", order=42),
+    )
+    declarations = ("product.access", "product.events")
+    demo = "product.demo"
+    test_world = "product.tests.world"
+    test_access = "product.tests.access"
 
-    def ready(self) -> None:
-        from product import access, events, registration  # noqa: F401  (they declare capabilities and events)
+    def register(self) -> None:
+        from product import registration
 
         registration.register_types()

@@ -1,12 +1,23 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.modules import CadenceAppConfig, NavEntry
 
-class ProjectsConfig(AppConfig):
+
+class ProjectsConfig(CadenceAppConfig):
     name = "projects"
     verbose_name = _("Projects and work items")
+    api = "projects.api:router"
+    urls = "projects.urls"
+    navigation = (
+        NavEntry(_("My work"), "projects:my_work", "project.view", order=10),
+        NavEntry(_("Projects"), "projects:list", "project.view", order=30),
+    )
+    declarations = ("projects.access",)
+    demo = "projects.demo"
+    test_world = "projects.tests.world"
+    test_access = "projects.tests.access"
 
-    def ready(self) -> None:
-        from projects import access, registration  # noqa: F401  (access declares the capabilities)
+    def register(self) -> None:
+        from projects import registration
 
         registration.register_types()

@@ -1,0 +1,72 @@
+"""What each Cadence app declares about itself, in one place: its AppConfig.
+
+An app subclasses `CadenceAppConfig` and names its parts; the project wires what the apps declare
+(the API in `cadence/api.py`, the URLs in `cadence/urls.py`, the navigation, the demo, the test world
+and the access matrix), so adding a module is: write the app, declare it, add it to INSTALLED_APPS.
+Parts are dotted paths, imported when they are wired, so declaring costs nothing at import time.
+"""
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: Any
+    url_name: str  # takes the workspace slug as its one argument
+    capability: str  # shown to those who have it
+    order: int  # place in the sidebar, across apps (Home is 0, Settings last)
+
+
+class CadenceAppConfig(AppConfig):
+    # When Django looks for the AppConfig in an app's apps.py, which imports this class too, only
+    # the app's own subclass is a candidate.
+    default = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.default = True
+
+    # The API router ("goals.api:router"), mounted at /api/v1/ in INSTALLED_APPS order.
+    api: str | None = None
+    # The URL module ("goals.urls"), included at the site's root.
+    urls: str | None = None
+    navigation: Sequence[NavEntry] = ()
+    # Modules imported when the app is ready: they declare capabilities, notification events, hooks
+    # and periodic jobs by being imported (`declare(...)`, `@periodic(...)`).
+    declarations: Sequence[str] = ()
+    # `build(context)`: the app's part of the demo workspace, built in INSTALLED_APPS order.
+    demo: str | None = None
+    # `extend(world)`: the app's objects in the test world; `CASES`: its operations in the access matrix.
+    test_world: str | None = None
+    test_access: str | None = None
+
+    def ready(self) -> None:
+        for name in self.declarations:
+            importlib.import_module(name)
+        self.register()
+
+    def register(self) -> None:
+        """Object types (core.registry) and hook subscriptions (core.hooks); runs once, at startup."""
+
+    def api_router(self) -> Any:
+        return import_string(self.api.replace(":", ".")) if self.api else None
+
+    def part(self, attribute: str) -> ModuleType | None:
+        name = getattr(self, attribute)
+        return importlib.import_module(name) if name else None
+
+
+def cadence_apps() -> list[CadenceAppConfig]:
+    """The installed Cadence apps, in INSTALLED_APPS order."""
+    return [config for config in apps.get_app_configs() if isinstance(config, CadenceAppConfig)]
+
+
+def navigation_entries() -> list[NavEntry]:
+    return sorted((entry for config in cadence_apps() for entry in config.navigation), key=lambda e: e.order)
