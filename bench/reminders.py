@@ -63,14 +63,14 @@ def prepare(open_items: int, history: int) -> dict[str, Any]:
 
     from accounts.models import Membership, Workspace
     from notify.models import Notification
-    from notify.reminders import OPEN
-    from projects.models import Project, WorkItem
+    from projects.models import Category, Project, WorkItem
 
+    open_categories = [Category.TODO, Category.IN_PROGRESS]
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     workspace = Workspace.objects.get(slug="bench")
     items = WorkItem.objects.filter(workspace=workspace)
-    open_now = items.filter(category__in=OPEN).count()
+    open_now = items.filter(category__in=open_categories).count()
     if open_now > open_items:
         sys.exit(f"the snapshot already has {open_now:,} open items, more than {open_items:,}")
     columns = [str(f.column) for f in WorkItem._meta.concrete_fields if f.column not in ("id", "number")]
@@ -83,7 +83,7 @@ def prepare(open_items: int, history: int) -> dict[str, Any]:
             f"SELECT {picked}, p.next_number - 1 + ROW_NUMBER() OVER (PARTITION BY w.project_id ORDER BY w.id) "
             "FROM (SELECT * FROM projects_workitem WHERE workspace_id = %s AND category IN (%s, %s) "
             "AND deleted_at IS NULL ORDER BY id LIMIT %s) w JOIN projects_project p ON p.id = w.project_id",
-            [workspace.pk, *OPEN, open_items - open_now],
+            [workspace.pk, *open_categories, open_items - open_now],
         )
         cursor.execute(
             "UPDATE projects_project SET next_number = 1 + (SELECT MAX(number) FROM projects_workitem i "
@@ -125,7 +125,7 @@ def prepare(open_items: int, history: int) -> dict[str, Any]:
     return {
         "now": now.isoformat(),
         "items": items.count(),
-        "open": items.filter(category__in=OPEN).count(),
+        "open": items.filter(category__in=open_categories).count(),
         "added_open": added,
         "projects": Project.objects.filter(workspace=workspace).count(),
         "people": len(people),
@@ -306,18 +306,20 @@ def measure(args: argparse.Namespace, info: dict[str, Any], db_pids: list[int]) 
 
 def compare(workspace_id: int, settings: Any, today: datetime.date, pairs: set[tuple[int, str]]) -> dict[str, Any]:
     """The two reads as they were: candidates 500 at a time in id order; "already told?" by key."""
+    from core.registry import get_type
     from notify import reminders
     from notify.models import Notification
     from projects.models import WorkItem
+
+    deadline = get_type("work_item").deadline
+    assert deadline is not None
 
     print("\n(compare) the reads before they went through the indexes, once each")
     before: dict[str, Any] = {}
     for kind, first, last in reminders.windows(settings, today):
         query = (
-            WorkItem.objects.filter(
-                workspace_id=workspace_id, category__in=reminders.OPEN, due_date__range=(first, last)
-            )
-            .filter(project__status__in=reminders.LIVE_PROJECTS, project__deleted_at__isnull=True)
+            WorkItem.objects.filter(workspace_id=workspace_id, due_date__range=(first, last))
+            .filter(deadline.open)
             .select_related("project", "owner", "workspace")
             .order_by("pk")
         )

@@ -20,6 +20,33 @@ def _same_workspace(actor: Actor, qs: models.QuerySet) -> models.QuerySet:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """Owned, due, open: the type's objects have an owner who must finish them by a due date.
+    notify's reminder scan tells the owner before the date and when it has passed, and the owner's
+    department head when it has long passed, for every type that declares one; the message names
+    the object with its type's label and links to its web_url. Its events are the type's own,
+    `<type>.due_soon`, `<type>.overdue` and `<type>.escalated`, declared by the type's app."""
+
+    # What counts as open, on the type's model (it may follow relations): an object that is not,
+    # or is in the trash, is not reminded.
+    open: models.Q
+    # The index the scan finds the open objects due in a range of dates from: (workspace, the
+    # fields `open` compares on the type's own table for equality, the due date). A test holds
+    # each declared type to it through the query plan.
+    index: str
+    owner: str = "owner"
+    due: str = "due_date"
+    # Relations read with the objects told about, for their label and URL.
+    read_with: tuple[str, ...] = ()
+    # Starts the keys that make each reminder once only. Work items' keys had no scope before
+    # other types had reminders and keep none, so nothing told is told again.
+    key_scope: str | None = None  # None: "<type name>:"
+    # The page where an owner brings their open objects up to date. With it, the weekly check-in
+    # counts the type's open objects (due or not) for each owner and links there.
+    checkin_url: Callable[[Any], str] | None = None  # of the workspace
+
+
+@dataclass(frozen=True)
 class ObjectType:
     name: str
     model: type[models.Model]
@@ -31,6 +58,7 @@ class ObjectType:
     web_url: Callable[[Any], str] | None = None
     # Runs in the restore's transaction, after the object is back (recount what it feeds).
     on_restore: Callable[[Any, Any], None] | None = None
+    deadline: Deadline | None = None
 
     def label(self, obj: Any) -> str:
         return str(obj)[:200]
@@ -47,6 +75,11 @@ def register(object_type: ObjectType) -> None:
 
 def all_types() -> list[ObjectType]:
     return list(_types.values())
+
+
+def deadline_types() -> list[ObjectType]:
+    """The types whose objects are reminded of their due dates."""
+    return [t for t in _types.values() if t.deadline is not None]
 
 
 def type_names() -> list[str]:

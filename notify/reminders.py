@@ -1,7 +1,8 @@
-"""Supervision (督促): nobody chases an owner by hand. A scan finds open work items due soon,
+"""Supervision (督促): nobody chases an owner by hand. A scan finds the open objects of every type
+that declares a deadline (core.registry.Deadline: owner, due date, what counts as open) due soon,
 overdue, and overdue long enough to go to the owner's department head, and tells each once per due
-date. Candidates come from the item_due index (workspace, category, due_date), window by window,
-so the cost follows what is due, not how many items exist."""
+date. Candidates come from each type's declared index (workspace, ..., due date), one range of it
+for the scan's windows, so the cost follows what is due, not how many objects exist."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,19 +12,19 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Department, Membership, Workspace
+from core.registry import Deadline, ObjectType, deadline_types, get_type
 from notify.events import emit
 from notify.models import Notification, ReminderSettings
-from projects.models import Category, ProjectStatus, WorkItem
 
-OPEN = [Category.TODO, Category.IN_PROGRESS]
-LIVE_PROJECTS = [ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD]
 # An overdue notice or escalation missed while no worker ran is still sent this many days late.
 CATCH_UP_DAYS = 7
-CHUNK = 500  # items checked at a time; also the most pairs told_lookup ORs (SQLite: expression depth 1000)
+CHUNK = 500  # objects checked at a time; also the most pairs told_lookup ORs (SQLite: expression depth 1000)
+KINDS = ("due_soon", "overdue", "escalated")
+
+Row = tuple[int, int, datetime.date]  # an object's id, its owner's and its due date
 
 
 def reminder_settings(workspace_id: int) -> ReminderSettings:
@@ -33,31 +34,43 @@ def reminder_settings(workspace_id: int) -> ReminderSettings:
 
 @dataclass
 class ScanResult:
-    found: dict[str, int] = field(default_factory=lambda: {"due_soon": 0, "overdue": 0, "escalated": 0})
+    """What one scan found in each window, over every type, and how many people it told."""
+
+    found: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     told: int = 0
 
 
+def _deadline(object_type: ObjectType) -> Deadline:
+    assert object_type.deadline is not None, f"{object_type.name} declares no deadline"
+    return object_type.deadline
+
+
 def due_between(
-    workspace_id: int, first: datetime.date, last: datetime.date
-) -> QuerySet[WorkItem, tuple[int, int, datetime.date]]:
-    """(id, owner, due date) of the open items of live projects due between `first` and `last`:
-    one range of the item_due index. Unordered on purpose: with ORDER BY id (and a LIMIT) the
-    planner walks the workspace's items in id order instead, every item the workspace has."""
+    workspace_id: int, first: datetime.date, last: datetime.date, type_name: str = "work_item"
+) -> QuerySet[Any, Row]:
+    """(id, owner, due date) of the type's open objects due between `first` and `last`: one range
+    of its declared index. Unordered on purpose: with ORDER BY id (and a LIMIT) the planner walks
+    the workspace's objects in id order instead, every object the workspace has. Of work items
+    unless `type_name` names another type that declares a deadline."""
+    object_type = get_type(type_name)
+    deadline = _deadline(object_type)
+    due = deadline.due
     return (
-        WorkItem.objects.filter(workspace_id=workspace_id, category__in=OPEN, due_date__range=(first, last))
-        .filter(project__status__in=LIVE_PROJECTS, project__deleted_at__isnull=True)
+        object_type.model._default_manager.filter(workspace_id=workspace_id, **{f"{due}__range": (first, last)})
+        .filter(deadline.open)
         .order_by()
-        .values_list("pk", "owner_id", "due_date")
+        .values_list("pk", deadline.owner, due)
     )
 
 
-def _items(ids: list[int]) -> list[WorkItem]:
-    """The items to tell, whole, by primary key (still open when read)."""
+def _objects(object_type: ObjectType, ids: list[int]) -> list[Any]:
+    """The objects to tell, whole, by primary key (still open when read)."""
     if not ids:
         return []
+    deadline = _deadline(object_type)
     return list(
-        WorkItem.objects.filter(pk__in=ids, category__in=OPEN)
-        .select_related("project", "owner", "workspace")
+        object_type.model._default_manager.filter(deadline.open, pk__in=ids)
+        .select_related(deadline.owner, "workspace", *deadline.read_with)
         .order_by("pk")
     )
 
@@ -127,47 +140,79 @@ def windows(settings: ReminderSettings, today: datetime.date) -> list[tuple[str,
     ]
 
 
+def _ranges(spans: list[tuple[str, datetime.date, datetime.date]]) -> list[tuple[datetime.date, datetime.date]]:
+    """The windows' dates as few ranges as they allow: one, unless escalation waits so long that a
+    gap opens between the overdue and escalation windows (more than CATCH_UP_DAYS + 1 days)."""
+    merged: list[tuple[datetime.date, datetime.date]] = []
+    for _, first, last in sorted(spans, key=lambda span: span[1]):
+        if merged and first <= merged[-1][1] + datetime.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
 def scan_due_dates(now: datetime.datetime | None = None) -> ScanResult:
     now = now or timezone.now()
     result = ScanResult()
+    types = deadline_types()
     for workspace_id in Workspace.objects.values_list("pk", flat=True):
         settings = reminder_settings(workspace_id)
-        today = now.astimezone(ZoneInfo(settings.time_zone)).date()
+        spans = windows(settings, today=now.astimezone(ZoneInfo(settings.time_zone)).date())
         heads = _Heads(workspace_id)
-        for kind, first, last in windows(settings, today):
-            rows = sorted(due_between(workspace_id, first, last))
-            result.found[kind] += len(rows)
-            for start in range(0, len(rows), CHUNK):
-                result.told += _tell(kind, rows[start : start + CHUNK], heads)
+        for object_type in types:
+            # One read of the index per range, not per window: an object overdue for days is in
+            # the overdue and escalation windows both.
+            rows = sorted(
+                row
+                for first, last in _ranges(spans)
+                for row in due_between(workspace_id, first, last, object_type.name)
+            )
+            for kind, first, last in spans:
+                due = [row for row in rows if first <= row[2] <= last]
+                result.found[kind] += len(due)
+                for start in range(0, len(due), CHUNK):
+                    result.told += _tell(object_type, kind, due[start : start + CHUNK], heads)
     return result
 
 
-def _tell(kind: str, chunk: list[tuple[int, int, datetime.date]], heads: _Heads) -> int:
-    """Tell who has not been told about these (item, owner, due date) rows. Who has is known from
-    the rows and the notifications' index: a scan that tells nobody (every 15 minutes) builds no item."""
+def _scope(object_type: ObjectType) -> str:
+    scope = _deadline(object_type).key_scope
+    return f"{object_type.name}:" if scope is None else scope
+
+
+def _key(object_type: ObjectType, kind: str, pk: int, due: datetime.date) -> str:
+    return f"{kind}:{_scope(object_type)}{pk}:{due}"
+
+
+def _tell(object_type: ObjectType, kind: str, chunk: list[Row], heads: _Heads) -> int:
+    """Tell who has not been told about these (object, owner, due date) rows. Who has is known from
+    the rows and the notifications' index: a scan that tells nobody (every 15 minutes) builds no object."""
     if kind == "escalated":
         heads.load({owner for _, owner, _ in chunk})
     wanted = {
-        pk: (f"{kind}:{pk}:{due}", heads.of(owner) if kind == "escalated" else [owner], due) for pk, owner, due in chunk
+        pk: (_key(object_type, kind, pk, due), heads.of(owner) if kind == "escalated" else [owner], due)
+        for pk, owner, due in chunk
     }
     told = set(told_lookup({(r, key) for key, recipients, _ in wanted.values() for r in recipients}))
-    # Told already, or nobody to tell (no head: all() of nothing is true): the item is not read.
+    # Told already, or nobody to tell (no head: all() of nothing is true): the object is not read.
     untold = [pk for pk, (key, people, _) in wanted.items() if not all((r, key) in told for r in people)]
     count = 0
-    for item in _items(untold):
-        key, recipients, due = wanted[item.pk]
+    for obj in _objects(object_type, untold):
+        key, recipients, due = wanted[obj.pk]
         context: dict[str, Any] = {"due": str(due)}  # ISO, as in the key
         if kind == "escalated":
-            context |= {"heads": recipients, "owner": str(item.owner)}
-        count += len(emit(f"work_item.{kind}", actor=None, target=item, context=context, dedupe=key))
+            context |= {"heads": recipients, "owner": str(getattr(obj, _deadline(object_type).owner))}
+        count += len(emit(f"{object_type.name}.{kind}", actor=None, target=obj, context=context, dedupe=key))
     return count
 
 
 def weekly_checkins(now: datetime.datetime | None = None) -> int:
-    """On each workspace's check-in day, from its check-in hour, ask everyone who owns open work
-    to bring it up to date; once per week."""
+    """On each workspace's check-in day, from its check-in hour, ask everyone who owns open objects
+    of the types that have a weekly check-in (work items) to bring them up to date; once per week."""
     now = now or timezone.now()
     told = 0
+    types = [t for t in deadline_types() if _deadline(t).checkin_url]
     for workspace in Workspace.objects.all():
         settings = reminder_settings(workspace.pk)
         local = now.astimezone(ZoneInfo(settings.time_zone))
@@ -176,27 +221,37 @@ def weekly_checkins(now: datetime.datetime | None = None) -> int:
         year, week, _ = local.isocalendar()
         week_key = f"{year}-W{week:02d}"
         if settings.checkin_week == week_key:
-            continue  # this week's went out: no need to count every open item again
-        owners = (
-            WorkItem.objects.filter(workspace=workspace, category__in=OPEN, owner__isnull=False)
-            .filter(project__status__in=LIVE_PROJECTS, project__deleted_at__isnull=True)
-            .values("owner_id")
-            .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=local.date())))
-            .order_by("owner_id")
-        )
-        url = reverse("projects:my_work", args=[workspace.slug])
-        for row in owners:
-            context = {"people": [row["owner_id"]], "open": row["open"], "overdue": row["overdue"]}
-            told += len(
-                emit(
-                    "checkin.weekly",
-                    actor=None,
-                    target=None,
-                    workspace_id=workspace.pk,
-                    context=context,
-                    dedupe=f"checkin:{workspace.pk}:{week_key}",
-                    url=url,
-                )
-            )
+            continue  # this week's went out: no need to count every open object again
+        for object_type in types:
+            told += _check_in(object_type, workspace, local.date(), week_key)
         ReminderSettings.objects.update_or_create(workspace=workspace, defaults={"checkin_week": week_key})
+    return told
+
+
+def _check_in(object_type: ObjectType, workspace: Workspace, today: datetime.date, week_key: str) -> int:
+    deadline = _deadline(object_type)
+    assert deadline.checkin_url is not None
+    owner = deadline.owner
+    owners = (
+        object_type.model._default_manager.filter(deadline.open, workspace=workspace, **{f"{owner}__isnull": False})
+        .values(owner)
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(**{f"{deadline.due}__lt": today})))
+        .order_by(owner)
+    )
+    scope = _scope(object_type)
+    url = deadline.checkin_url(workspace)
+    told = 0
+    for row in owners:
+        context = {"people": [row[owner]], "open": row["open"], "overdue": row["overdue"]}
+        told += len(
+            emit(
+                "checkin.weekly",
+                actor=None,
+                target=None,
+                workspace_id=workspace.pk,
+                context=context,
+                dedupe=f"checkin:{scope}{workspace.pk}:{week_key}",
+                url=url,
+            )
+        )
     return told

@@ -1,12 +1,13 @@
 """Projects, milestones and work items in the shared registry: history, comments, watchers,
-attachments and the trash work for them."""
+attachments and the trash work for them, and reminders of work items' due dates."""
 
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
-from core.registry import ObjectType, register
+from core.registry import Deadline, ObjectType, register
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -32,7 +33,14 @@ def _item_restored(actor: Any, item: Any) -> None:
 
 
 def register_types() -> None:
-    from projects.models import Milestone, Project, WorkItem
+    from projects.models import Category, Milestone, Project, ProjectStatus, WorkItem
+
+    # Reminded: items to do or in progress in a project still under way (on hold included).
+    open_item = Q(
+        category__in=[Category.TODO, Category.IN_PROGRESS],
+        project__status__in=[ProjectStatus.PLANNING, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD],
+        project__deleted_at__isnull=True,
+    )
 
     register(
         ObjectType(
@@ -63,5 +71,12 @@ def register_types() -> None:
             visible=_in_visible_project,
             web_url=lambda o: reverse("projects:item", args=[o.workspace.slug, o.key]),
             on_restore=_item_restored,
+            deadline=Deadline(
+                open=open_item,
+                index="item_due",
+                read_with=("project",),
+                key_scope="",
+                checkin_url=lambda workspace: reverse("projects:my_work", args=[workspace.slug]),
+            ),
         )
     )
