@@ -171,6 +171,8 @@ class KeyResult(VersionedModel, SoftDeleteModel):
         indexes = [
             models.Index(fields=["objective", "position", "id"], name="key_result_order"),
             models.Index(fields=["workspace", "owner"], name="key_result_owner"),
+            # The reminder scan's candidates: a workspace's key results due in a range of dates.
+            models.Index(fields=["workspace", "due_date"], name="key_result_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,12 @@
 """Cycles, objectives and key results in the shared registry: history, comments, watchers and the
-trash work for them."""
+trash work for them, and reminders of key results' due dates."""
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
-from core.registry import ObjectType, register
+from core.registry import Deadline, ObjectType, register
 
 
 def _refresh(actor: Any, restored: Any) -> None:
@@ -18,7 +19,17 @@ def _refresh(actor: Any, restored: Any) -> None:
 
 
 def register_types() -> None:
-    from goals.models import Cycle, KeyResult, Objective
+    from goals.models import Cycle, CycleStatus, KeyResult, Objective
+
+    # Reminded: a key result not met yet (progress below 100 %) of a live objective in the active
+    # cycle. A planned cycle has not begun; a closed one is scored, and a reopened one is being
+    # corrected, not worked towards.
+    open_key_result = Q(
+        progress__lt=100,
+        objective__deleted_at__isnull=True,
+        objective__cycle__status=CycleStatus.ACTIVE,
+        objective__cycle__deleted_at__isnull=True,
+    )
 
     register(
         ObjectType(
@@ -47,5 +58,6 @@ def register_types() -> None:
             "goals.edit",
             web_url=lambda o: reverse("goals:objective", args=[o.workspace.slug, o.objective_id]) + f"#kr-{o.pk}",
             on_restore=_refresh,
+            deadline=Deadline(open=open_key_result, index="key_result_due"),
         )
     )
