@@ -9,13 +9,17 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from accounts import services as accounts
 from core import registry
 from core.registry import Deadline, ObjectType, deadline_types
 from goals.models import Cycle
-from notify import reminders
+from notify import reminders, services
 from notify.events import get_event
+from notify.models import Notification
+from projects import items
 
 TODAY = datetime.date(2026, 11, 23)
 KINDS = ("due_soon", "overdue", "escalated")
@@ -84,3 +88,34 @@ def test_each_declared_type_has_the_events_the_scan_emits_labelled_in_both_langu
             with translation.override("zh-hans"):
                 chinese = (str(event.label), str(event.title))
             assert all(e != c for e, c in zip(english, chinese, strict=True)), (event.name, english)
+
+
+def test_a_long_escalation_wait_reads_two_ranges_and_nothing_between_them(world: Any) -> None:
+    """With escalation after 20 days the overdue window (1–7 days) and the escalation window
+    (20–27 days) leave a gap: what is 8–19 days overdue is neither read nor told."""
+    current = reminders.reminder_settings(world.acme.pk)
+    services.update_reminder_settings(world.actor("owner"), version=current.version, escalate_after_days=20)
+    owner, day = world.actor("owner"), datetime.timedelta(days=1)
+    sales = accounts.create_department(owner, name="Sales", head_id=world.users["admin"].pk)
+    carol = world.actor("member")
+    carol.refresh_from_db()
+    accounts.change_member(owner, carol, version=carol.version, department_id=sales.pk)
+    due = {days: TODAY - days * day for days in (1, 12, 20)}
+    made = {
+        days: items.create_item(
+            owner, world.extra["project"], title=f"{days} days", owner_id=world.users["member"].pk, due_date=date
+        )
+        for days, date in due.items()
+    }
+    now = datetime.datetime(2026, 11, 22, 17, 0, tzinfo=datetime.UTC)  # Monday 01:00 in Shanghai
+
+    with CaptureQueriesContext(connection) as scan:
+        result = reminders.scan_due_dates(now)
+    assert (result.found["overdue"], result.found["escalated"]) == (1, 1)
+    candidates = [q["sql"] for q in scan.captured_queries if "projects_workitem" in q["sql"] and "BETWEEN" in q["sql"]]
+    assert len(candidates) == 2 + 1, candidates  # two ranges in acme; one in the other workspace (3 days)
+    told = Notification.objects.filter(event__in=["work_item.overdue", "work_item.escalated"])
+    assert sorted(told.values_list("event", "target_id")) == [
+        ("work_item.escalated", made[20].pk),
+        ("work_item.overdue", made[1].pk),
+    ]
