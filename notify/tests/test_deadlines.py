@@ -1,6 +1,7 @@
 """The types that declare a deadline (core.registry.Deadline), as the reminder scan needs them: each
-finds its candidates through the index it declares, a range of the due date in the index's
-condition, and has the three events the scan emits, labelled in both languages."""
+declares an index that starts with the workspace, fields its `open` compares for equality and the
+due date, the scan reads it (with the due-date range in the index's condition), and each has the
+three events the scan emits, labelled in both languages."""
 
 import datetime
 import re
@@ -23,60 +24,96 @@ from projects import items
 
 TODAY = datetime.date(2026, 11, 23)
 KINDS = ("due_soon", "overdue", "escalated")
+# Cycles "due" at their end, "owned" by who reopened them: their only index, cycle_list, starts with
+# the workspace and the start date, so it narrows the scan to the workspace and no further.
+UNSERVED = ObjectType(
+    "cycle_end",
+    Cycle,
+    "goals.view",
+    "goals.manage",
+    deadline=Deadline(open=Q(status="active"), index="cycle_list", owner="reopened_by", due="end_date"),
+)
 
 
-def plan_of(sql: str, params: Any) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # As on real tables (autovacuum analyzes them), without the whole-table read that a
-            # test's tables of a dozen rows would rightly prefer to any index.
-            cursor.execute("ANALYZE")
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql}", params)
-        else:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
+def equality_fields(condition: Q) -> set[str]:
+    """The fields of the type's own table that `condition` compares for equality (=, IN, IS NULL)
+    in every row it admits."""
+    if condition.connector != Q.AND or condition.negated:
+        return set()
+    fields: set[str] = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            fields |= equality_fields(child)
+        elif isinstance(child, tuple):  # (lookup, value)
+            name, _, lookup = child[0].partition("__")
+            if lookup in ("", "exact", "in", "isnull"):
+                fields.add(name)
+    return fields
 
 
-def assert_scan_reads_its_index(object_type: ObjectType, workspace_id: int) -> None:
-    """The scan's candidate query reads the type's declared index with the due-date range in the
-    index's condition: it reads what is due, not every open object of the workspace."""
+def index_problem(object_type: ObjectType) -> str | None:
+    """What keeps the type's declared index from serving the scan, which filters on the workspace,
+    on `open` and on a range of the due date; None when it serves."""
+    deadline = object_type.deadline
+    assert deadline is not None
+    index = next((i for i in object_type.model._meta.indexes if i.name == deadline.index), None)
+    if index is None:
+        return f"{object_type.name}: {object_type.model.__name__} has no index {deadline.index}"
+    fields = [f.lstrip("-") for f in index.fields]
+    lead = fields[: fields.index(deadline.due)] if deadline.due in fields else []
+    if not lead or lead[0] != "workspace" or not set(lead[1:]) <= equality_fields(deadline.open):
+        return (
+            f"{object_type.name}: {deadline.index} {fields} does not start with the workspace, fields "
+            f"that `open` compares for equality, and {deadline.due}"
+        )
+    return None
+
+
+def scan_plan_problem(object_type: ObjectType, workspace_id: int) -> str | None:
+    """What keeps SQLite from reading the scan's candidates through the declared index, the range of
+    the due date in the index's condition; None when it does."""
     deadline = object_type.deadline
     assert deadline is not None
     due = object_type.model._meta.get_field(deadline.due).column  # type: ignore[union-attr]
     query = reminders.due_between(workspace_id, TODAY, TODAY + datetime.timedelta(days=3), object_type.name)
     sql, params = query.query.sql_with_params()
-    plan = plan_of(sql, params)
-    if connection.vendor == "postgresql":
-        # "Index Scan using item_due on …" or "Bitmap Index Scan on item_due", then its condition.
-        served = rf"(using|on) {deadline.index}\b[^\n]*\n\s*Index Cond: [^\n]*\b{due} >="
-    else:
-        served = rf"USING (COVERING )?INDEX {deadline.index} \([^)]*\b{due}>\?"
-    assert re.search(served, plan), f"{object_type.name}: the scan does not read {deadline.index}:\n{plan}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(" ".join(str(v) for v in row) for row in cursor.fetchall())
+    if re.search(rf"USING (COVERING )?INDEX {deadline.index} \([^)]*\b{due}>\?", plan):
+        return None
+    return f"{object_type.name}: the scan does not read {deadline.index}:\n{plan}"
 
 
-@pytest.mark.parametrize("type_name", [t.name for t in deadline_types()])
-def test_each_declared_type_finds_what_is_due_through_its_index(world: Any, type_name: str) -> None:
-    assert_scan_reads_its_index(registry.get_type(type_name), world.acme.pk)
-
-
-def test_the_types_that_declare_a_deadline(world: Any) -> None:
+def test_the_types_that_declare_a_deadline() -> None:
     assert sorted(t.name for t in deadline_types()) == ["key_result", "work_item"]
 
 
-def test_a_type_whose_due_date_has_no_index_fails_the_index_check(world: Any, monkeypatch: Any) -> None:
-    """Cycles "due" at their end, "owned" by who reopened them: their only index starts with the
-    workspace and the start date, so it can only narrow the scan to the workspace."""
-    unserved = ObjectType(
-        "cycle_end",
-        Cycle,
-        "goals.view",
-        "goals.manage",
-        deadline=Deadline(open=Q(status="active"), index="cycle_list", owner="reopened_by", due="end_date"),
+@pytest.mark.parametrize("type_name", [t.name for t in deadline_types()])
+def test_each_declared_type_has_an_index_that_serves_the_scan(type_name: str) -> None:
+    assert index_problem(registry.get_type(type_name)) is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL picks among indexes by statistics, meaningless on a test's dozen rows; "
+    "notify's test_reminders holds work items to item_due on PostgreSQL with a realistic table",
+)
+@pytest.mark.parametrize("type_name", [t.name for t in deadline_types()])
+def test_each_declared_type_finds_what_is_due_through_its_index(world: Any, type_name: str) -> None:
+    assert scan_plan_problem(registry.get_type(type_name), world.acme.pk) is None
+
+
+def test_a_type_whose_due_date_has_no_index_fails_the_index_checks(world: Any, monkeypatch: Any) -> None:
+    assert index_problem(UNSERVED) == (
+        "cycle_end: cycle_list ['workspace', 'start_date'] does not start with the workspace, fields "
+        "that `open` compares for equality, and end_date"
     )
-    monkeypatch.setitem(registry._types, unserved.name, unserved)
-    with pytest.raises(AssertionError, match="the scan does not read cycle_list"):
-        assert_scan_reads_its_index(unserved, world.acme.pk)
+    no_such_index = ObjectType("x", Cycle, "goals.view", "goals.manage", deadline=Deadline(open=Q(), index="nope"))
+    assert index_problem(no_such_index) == "x: Cycle has no index nope"
+    if connection.vendor == "sqlite":
+        monkeypatch.setitem(registry._types, UNSERVED.name, UNSERVED)  # due_between finds types by name
+        assert "the scan does not read cycle_list" in (scan_plan_problem(UNSERVED, world.acme.pk) or "")
 
 
 def test_each_declared_type_has_the_events_the_scan_emits_labelled_in_both_languages() -> None:
