@@ -143,16 +143,19 @@ def login_keys(ip: str, email: str) -> list[str]:
 
 
 def authenticate_login(*, ip: str, email: str, password: str) -> User:
-    """Check a login; lock the IP and the account for a while after too many failures."""
-    keys = login_keys(ip, email)
-    ratelimit.check(keys)
+    """Check a login; lock the IP and the account for a while after too many failures.
+
+    Success clears the account's count only: the address keeps its failures, or one valid account
+    would let an address try passwords on every other account without ever being locked."""
+    ip_key, account_key = login_keys(ip, email)
+    ratelimit.check([ip_key, account_key])
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         User().set_password(password)  # same cost as a real check, so timing tells nothing
     if user is None or not user.check_password(password):
-        ratelimit.record_failure(keys)
+        ratelimit.record_failure([ip_key, account_key])
         raise ValidationFailed({"password": _("The email or password is not correct.")})
-    ratelimit.clear(keys)
+    ratelimit.clear([account_key])
     return user
 
 
@@ -299,7 +302,15 @@ def create_token(user: User, *, name: str, expires_in_days: int | None = None) -
     return token, plain
 
 
-def user_for_token(plain: str) -> User | None:
+def user_for_token(plain: str, *, ip: str) -> User | None:
+    """The user of a valid bearer token, else None.
+
+    A wrong token of our format counts as a failure of the address, like a wrong password; a
+    locked address is refused before its token is looked at, so the answer tells nothing about the
+    token. A value not in our format is refused without a look-up and is no guess: it is not
+    counted (a client misconfigured with another service's token does not lock its address)."""
+    keys = [f"token-auth:ip:{ip}"]
+    ratelimit.check(keys)
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
     token = (
@@ -307,6 +318,7 @@ def user_for_token(plain: str) -> User | None:
     )
     now = timezone.now()
     if token is None or not token.user.is_active or (token.expires_at and token.expires_at <= now):
+        ratelimit.record_failure(keys)
         return None
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

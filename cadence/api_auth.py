@@ -15,7 +15,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from accounts.services import user_for_token
 
-        user = user_for_token(token)
+        user = user_for_token(token, ip=request.META.get("REMOTE_ADDR", ""))
         if user is not None:
             request.user = user
             translation.activate(user.language)

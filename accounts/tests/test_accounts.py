@@ -44,16 +44,49 @@ def test_login_locks_the_account_and_ip_after_ten_failures(db: Any, settings: An
     assert settings.THROTTLE_LOCK_SECONDS >= 600
 
 
-def test_successful_login_resets_the_failure_count(db: Any) -> None:
+def test_successful_login_resets_the_accounts_failure_count(db: Any) -> None:
     user = services.create_user(email="a@example.test", username="ann", password=PASSWORD, check_password=False)
     for _ in range(5):
         with pytest.raises(ValidationFailed):
             services.authenticate_login(ip="10.0.0.1", email=user.email, password="wrong")
-    assert services.authenticate_login(ip="10.0.0.1", email=user.email, password=PASSWORD) == user
+    assert services.authenticate_login(ip="10.0.0.2", email=user.email, password=PASSWORD) == user
     for _ in range(9):
         with pytest.raises(ValidationFailed):
-            services.authenticate_login(ip="10.0.0.1", email=user.email, password="wrong")
-    assert services.authenticate_login(ip="10.0.0.1", email=user.email, password=PASSWORD) == user
+            services.authenticate_login(ip="10.0.0.3", email=user.email, password="wrong")
+    assert services.authenticate_login(ip="10.0.0.3", email=user.email, password=PASSWORD) == user
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_addresss_failures(db: Any, settings: Any) -> None:
+    """One valid account must not let an address try passwords on every other account forever."""
+    mine = services.create_user(email="me@example.test", username="me", password=PASSWORD, check_password=False)
+    victims = [
+        services.create_user(email=f"v{n}@example.test", username=f"v{n}", password=PASSWORD, check_password=False)
+        for n in range(2)
+    ]
+    for _ in range(settings.THROTTLE_MAX_FAILURES - 1):
+        with pytest.raises(ValidationFailed):
+            services.authenticate_login(ip="10.0.0.1", email=victims[0].email, password="guess")
+    assert services.authenticate_login(ip="10.0.0.1", email=mine.email, password=PASSWORD) == mine
+    with pytest.raises(ValidationFailed):
+        services.authenticate_login(ip="10.0.0.1", email=victims[1].email, password="guess")
+    with pytest.raises(RateLimited) as e:  # the address is locked, for its own account too
+        services.authenticate_login(ip="10.0.0.1", email=mine.email, password=PASSWORD)
+    assert e.value.retry_after >= 600
+    assert services.authenticate_login(ip="10.0.0.2", email=mine.email, password=PASSWORD) == mine
+
+
+def test_guessing_bearer_tokens_locks_the_address(world: Any, settings: Any) -> None:
+    def from_ip(ip: str, token: str) -> Client:
+        return Client(REMOTE_ADDR=ip, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    for n in range(settings.THROTTLE_MAX_FAILURES):
+        assert from_ip("10.9.9.9", f"cad_guess{n}").get("/api/v1/me").status_code == 401
+    # Locked: even a valid token is refused from this address (the answer tells nothing), in Chinese.
+    locked = from_ip("10.9.9.9", world.tokens["member"]).get("/api/v1/me")
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) >= 600
+    assert locked.json()["title"] == "尝试次数过多，请稍后再试。"
+    assert from_ip("10.9.9.8", world.tokens["member"]).get("/api/v1/me").status_code == 200
 
 
 def test_api_token_is_shown_once_stored_hashed_and_revocable(world: Any) -> None:
