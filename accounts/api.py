@@ -65,10 +65,14 @@ def update_me(request: ApiRequest, payload: MePatch) -> Any:
 
 @router.post("/me/password", response={204: None, **ERRORS})
 def change_password(request: ApiRequest, payload: PasswordChangeIn) -> Any:
-    """Every other session of the user ends."""
+    """Every other session of the user ends, and every API token (this one too) unless `keep_tokens`."""
     user = request.auth
     services.change_password(
-        user, ip=client_ip(request), current_password=payload.current_password, new_password=payload.new_password
+        user,
+        ip=client_ip(request),
+        current_password=payload.current_password,
+        new_password=payload.new_password,
+        keep_tokens=payload.keep_tokens,
     )
     if request.user.is_authenticated:  # signed in by session: keep this one
         update_session_auth_hash(request, user)

@@ -110,7 +110,12 @@ class PasswordForm(NewPasswordForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    field_order = ["current_password", "new_password", "new_password_again"]
+    keep_tokens = forms.BooleanField(
+        label=_("Keep my API tokens working"),
+        required=False,
+        help_text=_("Unless you tick this, every API token stops working: make new ones where you need them."),
+    )
+    field_order = ["current_password", "new_password", "new_password_again", "keep_tokens"]
 
 
 class PasswordResetRequestForm(ServiceForm):

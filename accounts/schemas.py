@@ -31,6 +31,7 @@ class MePatch(In):
 class PasswordChangeIn(In):
     current_password: Text(256, 1)  # type: ignore[valid-type]
     new_password: Text(256, 1)  # type: ignore[valid-type]
+    keep_tokens: bool = Field(False, description="Keep every API token working (by default all are revoked).")
 
 
 class TokenIn(In):

@@ -159,16 +159,22 @@ def authenticate_login(*, ip: str, email: str, password: str) -> User:
     return user
 
 
-def change_password(user: User, *, ip: str, current_password: str, new_password: str) -> None:
-    """Change the password; every session made with the old one stops working."""
+def change_password(
+    user: User, *, ip: str, current_password: str, new_password: str, keep_tokens: bool = False
+) -> None:
+    """Change the password; every session made with the old one stops working, and every API
+    token too unless `keep_tokens` (whoever knew the old password may have made one)."""
     keys = [f"password:ip:{ip}", f"password:account:{user.pk}"]
     ratelimit.check(keys)
     if not user.check_password(current_password):
         ratelimit.record_failure(keys)
         raise ValidationFailed({"current_password": _("The current password is not correct.")})
     _check_password(new_password, user, "new_password")
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        if not keep_tokens:
+            revoke_tokens(user)
 
 
 def end_sessions(user: User, *, keep: str | None = None) -> None:
@@ -267,8 +273,9 @@ def open_password_reset(plain: str, *, ip: str) -> PasswordReset:
 
 
 def complete_password_reset(plain: str, *, new_password: str, ip: str) -> None:
-    """Set the new password: the link is used up, every other open link of the account dies, and
-    every session of the account ends (whoever used the old password is signed out)."""
+    """Set the new password: the link is used up, every other open link of the account dies, every
+    API token is revoked and every session of the account ends (whoever used the old password is
+    signed out)."""
     reset = open_password_reset(plain, ip=ip)  # outside the transaction: its failure count must stay
     user = reset.user
     _check_password(new_password, user, "new_password")
@@ -282,6 +289,7 @@ def complete_password_reset(plain: str, *, new_password: str, ip: str) -> None:
         PasswordReset.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
         user.set_password(new_password)
         user.save(update_fields=["password"])
+        revoke_tokens(user)
     end_sessions(user)
 
 
@@ -328,6 +336,10 @@ def user_for_token(plain: str, *, ip: str) -> User | None:
 def revoke_token(user: User, token_id: int) -> None:
     if not ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now()):
         raise NotFound()
+
+
+def revoke_tokens(user: User) -> None:
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 # --- Workspaces and members --------------------------------------------------------------------
@@ -430,7 +442,11 @@ def add_member(actor: Membership, *, user: User, role: str = Role.MEMBER) -> Mem
 
 
 def remove_member(actor: Membership, member: Membership) -> None:
-    """Take away all access at once; the member's history stays."""
+    """Take away all access at once; the member's history stays.
+
+    Sessions and API tokens belong to the person, not to a workspace, and every request checks the
+    membership of the workspace it names: removed from one workspace of several, the person keeps
+    them for the others. Removed from the last one, they have no reason left: they end."""
     require(actor, "member.manage")
     if not outranks_or_equals(actor.role, member.role):
         raise PermissionDenied(_("You cannot remove a member whose role is above yours."))
@@ -440,6 +456,9 @@ def remove_member(actor: Membership, member: Membership) -> None:
         Membership.objects.filter(pk=member.pk).update(removed_at=timezone.now(), version=member.version + 1)
         TeamMember.objects.filter(team__workspace_id=actor.workspace_id, user_id=member.user_id).delete()
         record(actor, "removed", member, {"role": [member.role, None]})
+        if not Membership.objects.filter(user_id=member.user_id, removed_at__isnull=True).exists():
+            revoke_tokens(member.user)
+            end_sessions(member.user)
 
 
 # --- Invitations -------------------------------------------------------------------------------

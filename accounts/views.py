@@ -100,7 +100,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @web_view
 @sensitive_post_parameters()
 def password(request: HttpRequest) -> HttpResponse:
-    """Change the password; every other session of the user ends."""
+    """Change the password; every other session of the user ends, and every API token unless kept."""
     user: Any = request.user
     form = PasswordForm(request.POST or None)
     if form.is_valid():
@@ -111,10 +111,17 @@ def password(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
                 current_password=data["current_password"],
                 new_password=data["new_password"],
+                keep_tokens=data["keep_tokens"],
             )
             update_session_auth_hash(request, user)
             services.end_sessions(user, keep=request.session.session_key)
-            messages.success(request, _("Your password was changed. Your other sessions were signed out."))
+            if data["keep_tokens"]:
+                messages.success(request, _("Your password was changed. Your other sessions were signed out."))
+            else:
+                messages.success(
+                    request,
+                    _("Your password was changed. Your other sessions were signed out and your API tokens revoked."),
+                )
             return redirect("accounts:profile")
     return render(request, "accounts/password.html", {"form": form}, status=form.status)
 

@@ -147,9 +147,74 @@ def test_removing_a_member_cuts_every_access_at_once(world: Any) -> None:
     assert session.get("/api/v1/workspaces/acme/members").status_code == 200
     services.remove_member(world.actor("owner"), world.members["admin"])
     services.remove_member(world.actor("owner"), world.members["extra"])
-    assert session.get("/api/v1/workspaces/acme/members").status_code == 404
-    assert token_client.get("/api/v1/workspaces/acme/members").status_code == 404
+    # Acme was their only workspace: the session and the token are gone.
+    assert session.get("/api/v1/workspaces/acme/members").status_code == 401
+    assert token_client.get("/api/v1/workspaces/acme/members").status_code == 401
     assert Activity.objects.filter(verb="removed", target_id=world.members["extra"].pk).exists()
+
+
+def test_removal_from_the_last_workspace_ends_every_session_and_token(world: Any) -> None:
+    user = world.users["extra"]
+    session = Client()
+    session.force_login(user)
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {services.create_token(user, name='cli')[1]}")
+    assert session.get("/api/v1/me").status_code == 200 and bearer.get("/api/v1/me").status_code == 200
+    services.remove_member(world.actor("owner"), world.members["extra"])
+    assert session.get("/api/v1/me").status_code == 401
+    assert bearer.get("/api/v1/me").status_code == 401
+    assert not user.api_tokens.filter(revoked_at__isnull=True).exists()
+
+
+def test_removal_from_one_of_several_workspaces_keeps_the_credentials_for_the_others_only(world: Any) -> None:
+    """Tokens and sessions belong to the person, not to a workspace: they stay for the workspaces
+    the person is still in, and every request checks the membership of the workspace it names."""
+    user = world.users["member"]
+    services.add_member(world.actor("outsider_owner"), user=user)
+    session = Client()
+    session.force_login(user)
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['member']}")
+    services.remove_member(world.actor("owner"), world.members["member"])
+    for client in (session, bearer):
+        assert client.get("/api/v1/workspaces/acme/members").status_code == 404
+        assert client.get("/api/v1/workspaces/other/members").status_code == 200
+    assert session.get("/w/acme/").status_code == 404
+    assert session.get("/w/other/").status_code == 200
+
+
+def _change_password(client: Client, **extra: Any) -> Any:
+    body = {"current_password": PASSWORD, "new_password": "A-brand-new-passphrase-9", **extra}
+    return client.post("/api/v1/me/password", body, content_type="application/json")
+
+
+def test_a_password_change_revokes_every_api_token_unless_asked_to_keep_them(world: Any) -> None:
+    session = Client()
+    session.force_login(world.users["member"])
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['member']}")
+    assert _change_password(session).status_code == 204
+    assert bearer.get("/api/v1/me").status_code == 401
+    assert not world.users["member"].api_tokens.filter(revoked_at__isnull=True).exists()
+
+    keeper = world.users["admin"]
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['admin']}")
+    assert _change_password(bearer, keep_tokens=True).status_code == 204
+    assert bearer.get("/api/v1/me").status_code == 200
+    assert keeper.api_tokens.filter(revoked_at__isnull=True).count() == 2
+
+
+def test_the_password_page_revokes_tokens_by_default_and_offers_to_keep_them(world: Any) -> None:
+    page = Client()
+    page.force_login(world.users["member"])
+    form = page.get("/account/password/").content.decode()
+    assert 'name="keep_tokens"' in form and "checked" not in form.split('name="keep_tokens"')[1].split(">")[0]
+    body = {"current_password": PASSWORD, "new_password": "A-brand-new-passphrase-9"}
+    body["new_password_again"] = body["new_password"]
+    assert page.post("/account/password/", body).status_code == 302
+    assert not world.users["member"].api_tokens.filter(revoked_at__isnull=True).exists()
+
+    keeper = Client()
+    keeper.force_login(world.users["admin"])
+    assert keeper.post("/account/password/", {**body, "keep_tokens": "on"}).status_code == 302
+    assert world.users["admin"].api_tokens.filter(revoked_at__isnull=True).count() == 2
 
 
 def test_password_change_ends_other_sessions(world: Any) -> None:

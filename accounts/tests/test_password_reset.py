@@ -190,6 +190,15 @@ def test_after_a_reset_the_old_password_fails_the_new_one_works_and_every_sessio
     assert response.status_code == 302 and signed_in(new)
 
 
+def test_a_reset_revokes_every_api_token(world: Any) -> None:
+    user = world.users["member"]
+    bearer = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens['member']}")
+    assert bearer.get("/api/v1/me").status_code == 200
+    assert set_password(Client(), ask_for_token(Client(), user)).status_code == 302
+    assert bearer.get("/api/v1/me").status_code == 401
+    assert not user.api_tokens.filter(revoked_at__isnull=True).exists()
+
+
 def test_a_signed_in_person_may_reset_too_and_is_signed_out(world: Any) -> None:
     user = world.users["member"]
     client, _ = log_in(user.email)
