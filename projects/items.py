@@ -550,10 +550,16 @@ def _reaches(start_id: int, goal_id: int) -> bool:
     return False
 
 
+# Who may change dependencies: a dependency marks the blocked item as waiting, so adding or removing
+# one needs the right to work on the blocked item; seeing the blocker is enough (saying that my item
+# waits for yours changes nothing of yours). From an item's page or endpoint, the caller must also
+# work on that item, whichever end it is: its dependencies are what changes there.
+
+
 def add_dependency(actor: "Membership", blocker: WorkItem, blocked: WorkItem) -> Dependency:
     """`blocker` blocks `blocked`. Both in the actor's workspace; cycles are refused."""
-    require_level(actor, blocker.project, Level.WORK)
-    require_level(actor, blocked.project, Level.VIEW)
+    require_level(actor, blocker.project, Level.VIEW)
+    require_level(actor, blocked.project, Level.WORK)
     if blocker.pk == blocked.pk:
         raise _error("blocked_by", _("An item cannot block itself."))
     if Dependency.objects.filter(blocker=blocker, blocked=blocked).exists():
@@ -575,6 +581,7 @@ def link(
     """Link `item` to the item named by key: exactly one of `blocked_by` and `blocks`."""
     from projects.queries import get_item
 
+    require_level(actor, item.project, Level.WORK)
     if bool(blocked_by) == bool(blocks):
         raise _error("blocked_by", _("Name exactly one item: the one blocking this, or the one this blocks."))
     field = "blocked_by" if blocked_by else "blocks"
@@ -593,6 +600,8 @@ def unlink(actor: "Membership", item: WorkItem, other: WorkItem) -> None:
         found = list(links.select_related("blocker__project", "blocked"))
         if not found:
             raise _error("other", _("There is no such dependency."))
+        for dep in found:  # `item` and `other` carry the caller's access; the loaded ends do not
+            require_level(actor, (item if dep.blocked_id == item.pk else other).project, Level.WORK)
         links.delete()
         for dep in found:
             record(actor, "dependency_removed", dep.blocked, {"blocked_by": [dep.blocker.key, None]})

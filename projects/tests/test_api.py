@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from projects import items, queries
 from tests.shapes import as_the_schema_writes, as_written
@@ -177,3 +178,35 @@ def test_the_fast_board_has_the_shape_of_the_board_schema(world: Any) -> None:
     assert BoardOut.model_validate(sent).model_dump(mode="json") == sent
     card = sent["columns"][0]["cards"][0]
     assert card["key"] == "WEB-1" and card["points"] == "2.0"
+
+
+def test_changing_dependencies_needs_the_right_to_work_on_the_item_they_block(world: Any) -> None:
+    """Erin works in WEB and only views OPS: she may say that her item waits for an OPS item, not
+    mark an OPS item as blocked, nor unblock one."""
+    owner = world.actor("owner")
+    ops_item = items.create_item(owner, world.extra["ops"], title="Rotate the keys")
+    erin = Client()
+    erin.force_login(world.users["extra"])
+    web_item = world.extra["item"]
+
+    def add(key: str, body: dict[str, str]) -> Any:
+        return erin.post(f"{API}/items/{key}/dependencies", body, content_type="application/json")
+
+    assert add(web_item.key, {"blocks": ops_item.key}).status_code == 403
+    assert add(ops_item.key, {"blocked_by": web_item.key}).status_code == 403
+    assert (
+        erin.post(
+            f"/w/acme/items/{ops_item.key}/dependencies/", {"relation": "blocked_by", "item": web_item.key}
+        ).status_code
+        == 403
+    )
+    assert not items.Dependency.objects.filter(blocked=ops_item).exists()
+    assert add(web_item.key, {"blocked_by": ops_item.key}).status_code == 200
+
+    blocker = world.extra["blocker"]
+    items.add_dependency(owner, blocker, ops_item)
+    assert erin.delete(f"{API}/items/{blocker.key}/dependencies/{ops_item.key}").status_code == 403
+    assert erin.delete(f"{API}/items/{ops_item.key}/dependencies/{blocker.key}").status_code == 403
+    assert erin.post(f"/w/acme/items/{blocker.key}/dependencies/remove/", {"item": ops_item.key}).status_code == 403
+    assert items.Dependency.objects.filter(blocker=blocker, blocked=ops_item).exists()
+    assert erin.delete(f"{API}/items/{web_item.key}/dependencies/{ops_item.key}").status_code == 200
