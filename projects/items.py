@@ -241,6 +241,14 @@ def _clean(actor: "Membership", project: Project, item: WorkItem | None, changes
     return clean
 
 
+def _require_parent_of_sub_task(item: WorkItem | None, clean: dict[str, Any]) -> None:
+    """A sub-task is a piece of another item: it never stands without its parent."""
+    item_type = clean.get("type", item.type if item else None)
+    has_parent = clean["parent"] is not None if "parent" in clean else bool(item and item.parent_id)
+    if item_type == ItemType.SUBTASK and not has_parent:
+        raise _error("parent_id", _("A sub-task needs a parent item."))
+
+
 def create_item(actor: "Membership", project: Project, *, title: str, **fields: Any) -> WorkItem:
     """A new item starts in the first state of its type's workflow, owned by the actor unless
     another owner is named, watched by its owner and creator."""
@@ -248,6 +256,7 @@ def create_item(actor: "Membership", project: Project, *, title: str, **fields: 
     fields.setdefault("type", ItemType.TASK)
     fields.setdefault("owner_id", actor.user_id)
     clean = _clean(actor, project, None, {"title": title, **fields})
+    _require_parent_of_sub_task(None, clean)
     collaborators = clean.pop("collaborators", [])
     state = _initial_state(workflow_for(project, clean["type"]))
     with transaction.atomic():
@@ -298,6 +307,7 @@ def _history(item: WorkItem, fields: list[str]) -> dict[str, Any]:
 def update_item(actor: "Membership", item: WorkItem, *, version: int, **changes: Any) -> WorkItem:
     require_level(actor, item.project, Level.WORK)
     clean = _clean(actor, item.project, item, changes)
+    _require_parent_of_sub_task(item, clean)
     collaborators = clean.pop("collaborators", None)
     fields = list(clean)
     history_fields = [f for f in fields if f in HISTORY_FIELDS] + (
@@ -442,6 +452,11 @@ def move_item(actor: "Membership", item: WorkItem, *, project: Project, version:
     require_level(actor, project, Level.WORK)
     if project.pk == item.project_id:
         raise _error("project", _("The item is already in this project."))
+    # A parent stays in its project: moving would leave a sub-task without one.
+    if item.type == ItemType.SUBTASK:
+        raise _error("project", _("A sub-task stays with its parent: make it a task first."))
+    if WorkItem.objects.filter(parent=item, type=ItemType.SUBTASK).exists():
+        raise _error("project", _("This item has sub-tasks: move them under another item or make them tasks first."))
     state = _initial_state(workflow_for(project, item.type))
     old_project, old_number, old_key = item.project, item.number, item.key
     with transaction.atomic():

@@ -264,3 +264,28 @@ def test_time_logged_adds_up(world: Any) -> None:
     assert item.logged_hours == 3.5
     with pytest.raises(ValidationFailed):
         items.log_time(owner, item, hours=0)
+
+
+def test_a_sub_task_always_has_a_parent(world: Any) -> None:
+    owner, project, story = world.members["owner"], world.extra["project"], world.extra["item"]
+    with pytest.raises(ValidationFailed) as e:
+        items.create_item(owner, project, title="Orphan", type=ItemType.SUBTASK)
+    assert "parent_id" in e.value.errors
+    sub_task = items.create_item(owner, project, title="Piece", type=ItemType.SUBTASK, parent_id=story.pk)
+    with pytest.raises(ValidationFailed) as e:  # removing the parent
+        items.update_item(owner, sub_task, version=sub_task.version, parent_id=None)
+    assert "parent_id" in e.value.errors
+    task = items.create_item(owner, project, title="Loose")
+    with pytest.raises(ValidationFailed) as e:  # becoming a sub-task without one
+        items.update_item(owner, task, version=task.version, type=ItemType.SUBTASK)
+    assert "parent_id" in e.value.errors
+    with pytest.raises(ValidationFailed) as e:  # moving away leaves the parent behind
+        items.move_item(owner, sub_task, project=world.extra["ops"], version=sub_task.version)
+    assert "project" in e.value.errors
+    with pytest.raises(ValidationFailed) as e:  # and so does moving the parent away from it
+        items.move_item(owner, story, project=world.extra["ops"], version=story.version)
+    assert "project" in e.value.errors
+    assert not WorkItem.objects.filter(type=ItemType.SUBTASK, parent__isnull=True).exists()
+    items.update_item(owner, task, version=task.version, type=ItemType.SUBTASK, parent_id=story.pk)
+    sub_task.refresh_from_db()
+    assert sub_task.parent_id == story.pk
