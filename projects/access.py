@@ -30,10 +30,14 @@ _BY_PROJECT_ROLE = {"manager": Level.MANAGE, "member": Level.WORK, "viewer": Lev
 
 
 def level_of(actor: "Membership", project_role: str | None) -> Level:
-    if actor.role in STAFF:
+    return level_for(actor.role, project_role)
+
+
+def level_for(workspace_role: str, project_role: str | None) -> Level:
+    if workspace_role in STAFF:
         return Level.MANAGE
     granted = _BY_PROJECT_ROLE.get(project_role or "", Level.NONE)
-    floor = Level.NONE if actor.role == Role.GUEST else Level.VIEW
+    floor = Level.NONE if workspace_role == Role.GUEST else Level.VIEW
     return max(granted, floor)
 
 

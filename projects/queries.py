@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import NotFound
 from core.permissions import Role, require
-from projects.access import Level, level_of
+from projects.access import Level, level_for, level_of
 from projects.models import (
     Category,
     CustomField,
@@ -104,6 +104,25 @@ def get_project_by_id(actor: "Membership", project_id: int) -> Project:
 
 def members_of(project: Project) -> models.QuerySet[ProjectMember]:
     return ProjectMember.objects.filter(project=project).select_related("user")
+
+
+def workers_of(project: Project) -> list[ProjectMember]:
+    """The project's members who may work in it (Level.WORK) and are still in its workspace: whom a
+    sprint's capacity is planned for. Viewers only read, so they have no capacity; a guest who is a
+    member of the project works in it like anyone else. `workspace_role` is set on each."""
+    from accounts.models import Membership
+
+    role_in_workspace = Membership.objects.filter(
+        workspace_id=project.workspace_id, user_id=OuterRef("user_id"), removed_at__isnull=True
+    ).values("role")[:1]
+    members = (
+        ProjectMember.objects.filter(project=project)
+        .annotate(workspace_role=Subquery(role_in_workspace))
+        .filter(workspace_role__isnull=False)
+        .select_related("user")
+        .order_by("user__display_name", "id")
+    )
+    return [m for m in members if level_for(m.workspace_role, m.role) >= Level.WORK]
 
 
 def get_project_member(project: Project, member_id: int) -> ProjectMember:

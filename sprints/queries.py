@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import NotFound
 from projects.access import Level, require_level
-from projects.models import Category, Project, ProjectMember, WorkItem
-from projects.queries import get_project_by_id
+from projects.models import Category, Project, WorkItem
+from projects.queries import get_project_by_id, workers_of
 from sprints import charts
 from sprints.models import RetroNote, Sprint, SprintCapacity, SprintStatus
 
@@ -74,14 +74,6 @@ def backlog_of(sprint: Sprint) -> list[WorkItem]:
     )
 
 
-def project_members(sprint: Sprint) -> models.QuerySet[ProjectMember]:
-    return (
-        ProjectMember.objects.filter(project_id=sprint.project_id)
-        .select_related("user")
-        .order_by("user__display_name", "id")
-    )
-
-
 # --- Planning ------------------------------------------------------------------------------------
 
 
@@ -125,7 +117,7 @@ def planning(actor: "Membership", sprint: Sprint) -> Plan:
     """Per member: committed points and hours (the sprint's items they own) against capacity.
     Over-commitment is a warning, never a refusal; so is a sprint heavier than recent velocity."""
     require_level(actor, sprint.project, Level.VIEW)
-    rows: dict[int, MemberPlan] = {m.user_id: MemberPlan(user=m.user) for m in project_members(sprint)}
+    rows: dict[int, MemberPlan] = {m.user_id: MemberPlan(user=m.user) for m in workers_of(sprint.project)}
     for capacity in SprintCapacity.objects.filter(sprint=sprint):
         row = rows.get(capacity.user_id)
         if row is not None:

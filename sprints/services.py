@@ -16,7 +16,8 @@ from core.errors import ValidationFailed
 from core.services import soft_delete
 from core.versioning import save_versioned
 from projects.access import Level, require_level
-from projects.models import Category, Project, ProjectMember, WorkItem
+from projects.models import Category, Project, WorkItem
+from projects.queries import workers_of
 from sprints import charts
 from sprints.models import RetroColumn, RetroNote, Sprint, SprintCapacity, SprintStatus
 
@@ -233,17 +234,11 @@ def close_sprint(
 
 
 def set_capacity(actor: "Membership", sprint: Sprint, *, user_id: int, days: Any, focus: Any) -> SprintCapacity:
-    """Days available × focus factor (0–1) of one project member in this sprint."""
+    """Days available × focus factor (0–1) of one person who works in the project, in this sprint."""
     require_level(actor, sprint.project, Level.WORK)
     if sprint.status == SprintStatus.CLOSED:
         raise _error("status", _("The sprint is closed."))
-    is_member = ProjectMember.objects.filter(
-        project_id=sprint.project_id,
-        user_id=user_id,
-        user__memberships__workspace_id=sprint.workspace_id,
-        user__memberships__removed_at__isnull=True,
-    ).exists()
-    if not is_member:
+    if not any(m.user_id == user_id for m in workers_of(sprint.project)):
         raise _error("user_id", _("Choose a member of this project."))
     length = (sprint.end_date - sprint.start_date).days + 1
     clean_days = _decimal("days", days, Decimal(0), Decimal(length), "0.1")

@@ -356,3 +356,23 @@ def test_only_actions_become_work_items(world: Any) -> None:
 def test_notes_of_another_workspace_are_not_found(world: Any) -> None:
     with pytest.raises(NotFound):
         queries.get_note(world.actor("owner"), world.extra["other_note"].pk)
+
+
+def test_capacity_lists_only_the_people_who_may_work_in_the_project(world: Any) -> None:
+    """Gina views MOB: not a row of its capacity, and none can be set for her. A guest who works in
+    the project is one; someone removed from the workspace is not, whatever the project says."""
+    from accounts import services as accounts
+    from projects import services as projects
+    from projects.models import ProjectRole
+
+    owner, mobile = world.actor("owner"), world.extra["mobile"]
+    sprint = queries.get_sprint(owner, world.extra["sprint"].pk)
+    helper = accounts.add_member(owner, user=world.users["outsider"], role="guest")
+    projects.add_project_member(owner, mobile, user_id=world.users["outsider"].pk, role=ProjectRole.MEMBER)
+    accounts.remove_member(owner, world.members["extra"])
+    people = {m.user.username for m in queries.planning(owner, sprint).members}
+    assert people == {"alice", "carol", "olga"}
+    with pytest.raises(ValidationFailed) as e:
+        services.set_capacity(owner, sprint, user_id=world.users["guest"].pk, days=1, focus=1)
+    assert "user_id" in e.value.errors
+    assert services.set_capacity(owner, sprint, user_id=helper.user_id, days=1, focus=1).days == 1
