@@ -131,7 +131,7 @@ def webhook_message(delivery: Delivery) -> formats.Message:
     payload = delivery.payload
     event = get_event(payload["event"])
     with translation.override(endpoint.language):
-        title = event.render(payload["context"])
+        title = event.render_for_group(payload["context"])
     return formats.Message(
         event=event.name,
         title=title,

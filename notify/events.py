@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from core.errors import ValidationFailed
 from core.models import Watcher
@@ -37,10 +37,21 @@ class EventType:
     title: Promise  # a sentence with %(name)s placeholders filled from the context
     recipients: Recipients
     email: EmailMode = EmailMode.INSTANT  # the default for people who have not chosen
+    # The title told to a group chat or a webhook when `title` speaks to the reader ("to you"): it
+    # names the people told instead, as %(recipients)s.
+    group_title: Promise | None = None
 
     def render(self, context: dict[str, Any]) -> str:
         """The title in the active language. Values are user text, inserted, never interpreted."""
         return str(self.title) % _Blanks(context)
+
+    def render_for_group(self, context: dict[str, Any]) -> str:
+        """The title for a group: "assigned to Carol", never "to you"."""
+        names = context.get("recipient_names")
+        if self.group_title is None or not names:
+            return self.render(context)
+        recipients = pgettext("between names in a list", ", ").join(names)
+        return str(self.group_title) % _Blanks({**context, "recipients": recipients})
 
 
 class _Blanks(dict[str, Any]):
@@ -52,9 +63,15 @@ _events: dict[str, EventType] = {}
 
 
 def declare(
-    name: str, *, label: Promise, title: Promise, recipients: Recipients, email: EmailMode = EmailMode.INSTANT
+    name: str,
+    *,
+    label: Promise,
+    title: Promise,
+    recipients: Recipients,
+    email: EmailMode = EmailMode.INSTANT,
+    group_title: Promise | None = None,
 ) -> EventType:
-    event = EventType(name, label, title, recipients, email)
+    event = EventType(name, label, title, recipients, email, group_title)
     _events[name] = event
     return event
 
@@ -261,7 +278,7 @@ def _webhook_deliveries(
     emission = dedupe or uuid.uuid4().hex
     payload = {
         "event": event.name,
-        "context": first.context,
+        "context": {**first.context, "recipient_names": [str(n.recipient) for n in notifications]},
         "url": first.url,
         "actor_id": first.actor_id,
         "target_type": first.target_type,

@@ -10,12 +10,14 @@ declare(
     "work_item.assigned",
     label=_("Assigned to me"),
     title=_("%(actor)s assigned %(object)s to you"),
+    group_title=_("%(actor)s assigned %(object)s to %(recipients)s"),
     recipients=owner,
 )
 declare(
     "comment.mentioned",
     label=_("Mentions of me"),
     title=_("%(actor)s mentioned you on %(object)s"),
+    group_title=_("%(actor)s mentioned %(recipients)s on %(object)s"),
     recipients=listed("mentioned"),
 )
 declare(
@@ -54,6 +56,7 @@ declare(
     "checkin.weekly",
     label=_("Weekly check-in"),
     title=_("Weekly check-in: %(open)s open items, %(overdue)s overdue. Please bring them up to date."),
+    group_title=_("Weekly check-in of %(recipients)s: %(open)s open items, %(overdue)s overdue."),
     recipients=listed("people"),
 )
 declare(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core import services as core
 from core.errors import PermissionDenied
 from notify import delivery, formats, services
-from notify.events import email_customer, emit
+from notify.events import email_customer, emit, get_event
 from notify.models import Delivery, DeliveryStatus, EmailState, Notification, Preferences, WebhookEndpoint
 from projects import items
 
@@ -329,6 +329,26 @@ def test_each_chat_service_gets_its_own_format_through_the_worker(
     if kind == "dingtalk":
         assert "timestamp=" in request["path"] and "sign=" in request["path"]
     assert Delivery.objects.get(endpoint=endpoint).status == DeliveryStatus.SENT
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+@pytest.mark.parametrize(
+    ("language", "assigned", "mentioned"),
+    [
+        ("en", "Alice assigned {key} Checkout flow to Erin", "Alice mentioned Carol, Erin on {key} Checkout flow"),
+        ("zh-hans", "Alice 将 {key} Checkout flow 指派给了 Erin", "Alice 在 {key} Checkout flow 中提及了 Carol、Erin"),
+    ],
+)
+def test_a_group_is_told_who_was_assigned_or_mentioned_and_the_person_is_told_you(
+    world: Any, http_server: Any, language: str, assigned: str, mentioned: str
+) -> None:
+    endpoint = hook(world, http_server, language=language)
+    item = assign(world, "extra")
+    core.add_comment(world.actor("owner"), target_type="work_item", target_id=item.pk, body="@erin @carol look")
+    titles = [delivery.webhook_message(d).title for d in Delivery.objects.filter(endpoint=endpoint).order_by("pk")]
+    assert titles == [assigned.format(key=item.key), mentioned.format(key=item.key)]
+    [told] = notifications_of(world, "extra", "work_item.assigned")
+    assert get_event(told.event).render(told.context) == f"Alice assigned {item.key} Checkout flow to you"
 
 
 ACCEPTED = {
