@@ -132,6 +132,17 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**53
 
 
+def _option_id(field: CustomField, value: Any, name: str) -> int:
+    """The id of the option `value` names: its id, or its label (any case), as choices elsewhere."""
+    for option in field.options:
+        if (_is_id(value) and value == option["id"]) or (
+            isinstance(value, str) and value.strip().casefold() == option["label"].casefold()
+        ):
+            return int(option["id"])
+    labels = ", ".join(o["label"] for o in field.options)
+    raise _error(name, _("Choose one of: %(choices)s.") % {"choices": labels})
+
+
 def _custom(actor: "Membership", project: Project, values: dict[str, Any]) -> dict[str, Any]:
     """Values keyed by field id, each checked against its field's kind and options."""
     fields = {str(f.pk): f for f in CustomField.objects.filter(project=project)}
@@ -143,7 +154,6 @@ def _custom(actor: "Membership", project: Project, values: dict[str, Any]) -> di
             raise _error(name, _("This project has no such field."))
         if value is None or value == "" or value == []:
             continue
-        option_ids = {o["id"] for o in field.options}
         kind = field.kind
         if kind == FieldKind.TEXT:
             if not isinstance(value, str) or len(value) > 1000:
@@ -157,12 +167,11 @@ def _custom(actor: "Membership", project: Project, values: dict[str, Any]) -> di
             except ValueError:
                 raise _error(name, _("Enter a date as YYYY-MM-DD.")) from None
         elif kind == FieldKind.SELECT:
-            if not _is_id(value) or value not in option_ids:
-                raise _error(name, _("Choose one of this field's options."))
+            value = _option_id(field, value, name)
         elif kind == FieldKind.MULTI_SELECT:
-            if not isinstance(value, list) or any(not _is_id(v) or v not in option_ids for v in value):
+            if not isinstance(value, list):
                 raise _error(name, _("Choose among this field's options."))
-            value = sorted(set(value))
+            value = sorted({_option_id(field, v, name) for v in value})
         elif kind == FieldKind.USER:
             if not _is_id(value):
                 raise _error(name, _("Choose a member of this workspace."))

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from projects import items, queries
+from projects import items, queries, services
 from tests.shapes import as_the_schema_writes, as_written
 
 API = "/api/v1/workspaces/acme"
@@ -210,3 +210,24 @@ def test_changing_dependencies_needs_the_right_to_work_on_the_item_they_block(wo
     assert erin.post(f"/w/acme/items/{blocker.key}/dependencies/remove/", {"item": ops_item.key}).status_code == 403
     assert items.Dependency.objects.filter(blocker=blocker, blocked=ops_item).exists()
     assert erin.delete(f"{API}/items/{web_item.key}/dependencies/{ops_item.key}").status_code == 200
+
+
+def test_a_select_field_takes_its_options_label_as_well_as_its_id(world: Any) -> None:
+    field = world.extra["field"]  # Platform: iOS (1), Android (2)
+    owner = world.actor("owner")
+    multi = services.create_field(
+        owner, world.extra["project"], name="Stores", kind="multi_select", options=["App Store", "Play"]
+    )
+    client = world.client("member")
+
+    def create(custom: dict[str, Any]) -> Any:
+        body = {"title": "Labelled", "custom": custom}
+        return client.post(API + "/projects/WEB/items", body, content_type="application/json")
+
+    created = create({str(field.pk): " android ", str(multi.pk): ["Play", 1]})
+    assert created.status_code == 201, created.content
+    assert created.json()["custom"] == {str(field.pk): 2, str(multi.pk): [1, 2]}
+    refused = create({str(field.pk): "Windows Phone"})
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error["field"] == f"custom.{field.pk}" and "iOS, Android" in error["message"]
