@@ -6,7 +6,7 @@ from pydantic import Field
 
 from accounts.models import Language, TeamKind
 from core.permissions import Role
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Flag, Id, In, Text, UserBrief, Version
 
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")]
 
@@ -31,7 +31,7 @@ class MePatch(In):
 class PasswordChangeIn(In):
     current_password: Text(256, 1)  # type: ignore[valid-type]
     new_password: Text(256, 1)  # type: ignore[valid-type]
-    keep_tokens: bool = Field(False, description="Keep every API token working (by default all are revoked).")
+    keep_tokens: Flag = Field(False, description="Keep every API token working (by default all are revoked).")
 
 
 class TokenIn(In):
