@@ -15,6 +15,17 @@ class GoalsConfig(CadenceAppConfig):
     test_access = "goals.tests.access"
 
     def register(self) -> None:
-        from goals import registration
+        from core.hooks import subscribe
+        from goals import key_results, registration
 
         registration.register_types()
+        for name in (
+            "work_item.created",
+            "work_item.deleted",
+            "work_item.restored",
+            "work_item.moved",
+            "work_item.estimate_changed",
+        ):
+            subscribe(name, key_results.follow_items)
+        subscribe("work_item.state_changed", key_results.follow_states)
+        subscribe("requirement.items_changed", key_results.follow_requirement_items)

@@ -20,8 +20,10 @@ from goals import progress
 from goals.cycles import require_writable
 from goals.models import CheckIn, Confidence, CycleStatus, KeyResult, KeyResultLink, LinkKind, Metric, ProgressSource
 from goals.tree import refresh_cycle
+from product.hooks import RequirementItemsChanged
 from product.models import RequirementItem
 from product.products import choice, clean_text
+from projects.hooks import WorkItemsChanged, WorkItemStatesChanged
 from projects.models import Category, WorkItem
 
 if TYPE_CHECKING:
@@ -563,12 +565,27 @@ def _work_moved(key_results: list[KeyResult]) -> None:
         refresh_cycle(cycle_id)
 
 
+def follow_items(change: WorkItemsChanged) -> None:
+    """Subscribed to projects' work_item hooks (created, deleted, restored, moved, estimate_changed)."""
+    work_changed(list(change.item_ids), project_ids=list(change.from_project_ids))
+
+
+def follow_states(change: WorkItemStatesChanged) -> None:
+    """Subscribed to work_item.state_changed: only a change of category (done or not) counts."""
+    work_changed([m.item_id for m in change.moves if m.now != m.was])
+
+
+def follow_requirement_items(change: RequirementItemsChanged) -> None:
+    """Subscribed to product's requirement.items_changed."""
+    requirement_work_changed(change.requirement_id)
+
+
 def work_changed(item_ids: list[int], *, project_ids: list[int] | None = None) -> int:
     """Work items changed (a transition, a bulk edit, created, deleted, restored, moved, a new
     estimate): the work-fed key results that count any of them are brought up to date, with their
     objectives and roll-ups. `project_ids` names projects the items left (a moved item). Key results
-    of closed cycles stay as they were. Called by projects.items in its transaction; returns how
-    many key results changed.
+    of closed cycles stay as they were. Runs in the transaction of the change; returns how many key
+    results changed.
 
     The lookups use the link indexes (kr_link_item, kr_link_project, kr_link_requirement) and the
     requirement_item_item index; nothing is read when no work-fed key result links the items."""
@@ -593,8 +610,8 @@ def work_changed(item_ids: list[int], *, project_ids: list[int] | None = None) -
 
 
 def requirement_work_changed(requirement_id: int) -> int:
-    """A work item was linked to or unlinked from a requirement (product.requirements calls this
-    in its transaction): the work-fed key results that count the requirement's work follow."""
+    """A work item was linked to or unlinked from a requirement (in the transaction of the change):
+    the work-fed key results that count the requirement's work follow."""
     linked = (
         KeyResult.objects.filter(
             links__requirement_id=requirement_id,

@@ -13,12 +13,14 @@ class ProductConfig(CadenceAppConfig):
         NavEntry(_("Feedback"), "product:feedback-inbox", "product.view", order=41),
         NavEntry(_("Roadmap"), "product:roadmap", "product.view", order=42),
     )
-    declarations = ("product.access", "product.events")
+    declarations = ("product.access", "product.events", "product.hooks")
     demo = "product.demo"
     test_world = "product.tests.world"
     test_access = "product.tests.access"
 
     def register(self) -> None:
-        from product import registration
+        from core.hooks import subscribe
+        from product import registration, releases
 
         registration.register_types()
+        subscribe("work_item.state_changed", releases.follow_work)

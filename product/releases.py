@@ -4,9 +4,9 @@ shipped becomes released, the feedback behind it becomes answered and the people
 told — members in the app, customers by email. Also the roadmap's read-only share links.
 
 The loop runs from two places: `ship` (the release ships; requirements whose work is done are
-released at once) and `work_progressed`, which projects/items.py calls when work items start or
-finish (a planned requirement whose work starts is in progress; a requirement of a shipped release
-whose last work item is done is released then)."""
+released at once) and `work_progressed`, which runs when work items start or finish (subscribed to
+projects' work_item.state_changed hook; a planned requirement whose work starts is in progress; a
+requirement of a shipped release whose last work item is done is released then)."""
 
 import datetime
 import hashlib
@@ -43,6 +43,7 @@ from product.models import (
 )
 from product.products import choice, clean_text, required_text
 from product.requirements import move_status, release_of
+from projects.hooks import WorkItemStatesChanged
 from projects.models import Category
 
 if TYPE_CHECKING:
@@ -258,8 +259,14 @@ def ship(actor: "Membership", release: Release) -> Release:
     return current
 
 
+def follow_work(change: WorkItemStatesChanged) -> None:
+    """Subscribed to work_item.state_changed: the items that started or finished move their
+    requirements (a move back to "to do", or within a category, moves nothing)."""
+    work_progressed(change.actor, [m.item_id for m in change.moves if m.now not in (m.was, Category.TODO)])
+
+
 def work_progressed(actor: Any, item_ids: list[int]) -> None:
-    """Work items started or finished (projects/items.py calls this in its transaction).
+    """Work items started or finished (in the transaction of their change).
 
     A planned requirement whose work starts is in progress; a requirement of a shipped release
     whose linked work items are now all done is released. One query when no requirement is concerned."""

@@ -9,7 +9,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import markdown
+from core import hooks, markdown
 from core.activity import diff, record, snapshot
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Watcher
@@ -17,6 +17,7 @@ from core.permissions import require
 from core.services import soft_delete
 from core.versioning import save_versioned
 from product import scoring
+from product.hooks import RequirementItemsChanged
 from product.models import (
     Kano,
     Module,
@@ -490,15 +491,8 @@ def link_item(actor: "Membership", requirement: Requirement, *, item_key: str) -
                 from product.releases import work_progressed
 
                 work_progressed(actor, [item.pk])
-            _key_results_follow(requirement)
+            hooks.emit("requirement.items_changed", RequirementItemsChanged(actor, requirement.pk, (item.pk,)))
     return link
-
-
-def _key_results_follow(requirement: Requirement) -> None:
-    """Key results that take their progress from this requirement's work count the change."""
-    from goals.key_results import requirement_work_changed
-
-    requirement_work_changed(requirement.pk)
 
 
 def unlink_item(actor: "Membership", requirement: Requirement, *, item_key: str) -> None:
@@ -512,4 +506,4 @@ def unlink_item(actor: "Membership", requirement: Requirement, *, item_key: str)
         deleted, _rows = RequirementItem.objects.filter(requirement=requirement, item=item).delete()
         if deleted:
             record(actor, "unlinked_item", requirement, {"work_item": [item.key, None]})
-            _key_results_follow(requirement)
+            hooks.emit("requirement.items_changed", RequirementItemsChanged(actor, requirement.pk, (item.pk,)))

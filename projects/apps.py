@@ -12,7 +12,7 @@ class ProjectsConfig(CadenceAppConfig):
         NavEntry(_("My work"), "projects:my_work", "project.view", order=10),
         NavEntry(_("Projects"), "projects:list", "project.view", order=30),
     )
-    declarations = ("projects.access",)
+    declarations = ("projects.access", "projects.hooks")
     demo = "projects.demo"
     test_world = "projects.tests.world"
     test_access = "projects.tests.access"

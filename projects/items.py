@@ -10,7 +10,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import markdown
+from core import hooks, markdown
 from core.activity import diff, record, snapshot
 from core.errors import NotFound, ValidationFailed
 from core.models import Watcher
@@ -18,6 +18,7 @@ from core.services import soft_delete
 from core.versioning import save_versioned
 from notify.events import emit
 from projects.access import Level, require_level
+from projects.hooks import StateMove, WorkItemsChanged, WorkItemStatesChanged
 from projects.models import (
     PRIORITY_ORDER,
     Category,
@@ -294,7 +295,7 @@ def create_item(actor: "Membership", project: Project, *, title: str, **fields: 
         record(actor, "created", item, snapshot(item, ["title", "type", "owner", "priority", "state"]))
         item.project = project
         emit("work_item.assigned", actor=actor, target=item)
-        _goals_follow([item.pk])
+        hooks.emit("work_item.created", WorkItemsChanged(actor, (item.pk,)))
     return item
 
 
@@ -336,7 +337,7 @@ def update_item(actor: "Membership", item: WorkItem, *, version: int, **changes:
         if "owner" in changed:
             _reassigned(actor, item)
         if "points" in clean or "estimate_hours" in clean:
-            _goals_follow([item.pk])
+            hooks.emit("work_item.estimate_changed", WorkItemsChanged(actor, (item.pk,)))
     return item
 
 
@@ -406,6 +407,7 @@ def transition(
         return item, []  # already there: nothing to write or record
     warnings = [w for w in [wip_warning(target)] if w]
     before = {"state": item.state.name}
+    moved = target.pk != item.state_id
     with transaction.atomic():
         was = item.category
         was_done = was == Category.DONE
@@ -420,27 +422,10 @@ def transition(
             changes["resolution"] = [None, item.resolution]
         record(actor, "transitioned", item, changes)
         emit("work_item.status_changed", actor=actor, target=item, context={"state": target.name})
-        if target.category not in (was, Category.TODO):
-            _requirements_follow(actor, [item.pk])
-        if target.category != was:
-            _goals_follow([item.pk])
+        if moved:
+            move = StateMove(item.pk, was=Category(was), now=Category(target.category))
+            hooks.emit("work_item.state_changed", WorkItemStatesChanged(actor, (move,)))
     return item, warnings
-
-
-def _requirements_follow(actor: "Membership", item_ids: list[int]) -> None:
-    """Items started or finished: the requirements they implement follow (the release loop of
-    PRODUCT.md loop 1: planned → in progress, and released once the work of a shipped release is done)."""
-    from product import releases
-
-    releases.work_progressed(actor, item_ids)
-
-
-def _goals_follow(item_ids: list[int], project_ids: list[int] | None = None) -> None:
-    """Items done, reopened, added, removed or re-estimated: the key results whose progress comes
-    from linked work follow (goals.key_results.work_changed)."""
-    from goals import key_results
-
-    key_results.work_changed(item_ids, project_ids=project_ids)
 
 
 def move_item_to(actor: "Membership", item: WorkItem, *, project_key: str, version: int) -> WorkItem:
@@ -482,7 +467,7 @@ def move_item(actor: "Membership", item: WorkItem, *, project: Project, version:
         )
         WorkItem.objects.filter(parent=item).update(parent=None)
         record(actor, "moved", item, {"key": [old_key, item.key]})
-        _goals_follow([item.pk], project_ids=[old_project.pk])
+        hooks.emit("work_item.moved", WorkItemsChanged(actor, (item.pk,), from_project_ids=(old_project.pk,)))
     return item
 
 
@@ -513,7 +498,7 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
         if refused:
             raise ValidationFailed({"state_id": [f"{k} — {v}" for k, v in refused.items()]})
     with transaction.atomic():
-        progressed, recategorised = [], []
+        moves = []
         for item in items:
             history = [f for f in clean if f in HISTORY_FIELDS]
             before = _history(item, history)
@@ -524,10 +509,7 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
             if target is not None and target.pk != item.state_id:
                 changes_seen["state"] = [item.state.name, target.name]
                 was_done = item.category == Category.DONE
-                if target.category not in (item.category, Category.TODO):
-                    progressed.append(item.pk)
-                if target.category != item.category:
-                    recategorised.append(item.pk)
+                moves.append(StateMove(item.pk, was=Category(item.category), now=Category(target.category)))
                 item.state, item.category = target, target.category
                 if target.category == Category.DONE and not was_done:
                     item.done_at = timezone.now()
@@ -543,10 +525,8 @@ def bulk_update(actor: "Membership", project: Project, *, item_ids: list[int], *
                 _reassigned(actor, item)
             if "state" in changes_seen:
                 emit("work_item.status_changed", actor=actor, target=item, context={"state": item.state.name})
-        if progressed:
-            _requirements_follow(actor, progressed)
-        if recategorised:
-            _goals_follow(recategorised)
+        if moves:
+            hooks.emit("work_item.state_changed", WorkItemStatesChanged(actor, tuple(moves)))
     return items
 
 
@@ -554,7 +534,7 @@ def delete_item(actor: "Membership", item: WorkItem) -> None:
     require_level(actor, item.project, Level.WORK)
     with transaction.atomic():
         soft_delete(actor, item)
-        _goals_follow([item.pk])
+        hooks.emit("work_item.deleted", WorkItemsChanged(actor, (item.pk,)))
 
 
 # --- Dependencies --------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core import hooks
 from core.registry import Deadline, ObjectType, register
+from projects.hooks import WorkItemsChanged
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -25,11 +27,8 @@ def _in_visible_project(actor: "Membership", qs: models.QuerySet) -> models.Quer
     return qs.filter(workspace_id=actor.workspace_id).filter(visible_project_filter(actor, "project__"))
 
 
-def _item_restored(actor: Any, item: Any) -> None:
-    """A restored work item counts again in the key results fed by linked work."""
-    from goals.key_results import work_changed
-
-    work_changed([item.pk])
+def _item_restored(actor: "Membership", item: Any) -> None:
+    hooks.emit("work_item.restored", WorkItemsChanged(actor, (item.pk,)))
 
 
 def register_types() -> None:

@@ -63,13 +63,14 @@ def test_conventional_files_are_declared_and_declarations_resolve() -> None:
 
 
 def _declares_at_import(path: Path) -> bool:
-    """The module declares something by being imported: a top-level declare(...) call or a
-    @periodic / @drain function."""
+    """The module declares something by being imported: a top-level declare(...) call
+    (capabilities, notification events, hooks) or a @periodic / @drain function."""
     tree = ast.parse(path.read_text())
     for node in tree.body:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             func = node.value.func
-            if isinstance(func, ast.Name) and func.id == "declare":
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name == "declare":
                 return True
         if isinstance(node, ast.FunctionDef):
             for decorator in node.decorator_list:
