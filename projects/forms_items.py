@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceForm
 from core.permissions import can
 from projects.models import FieldKind, ItemType, Priority, Project, State, Transition, WorkItem
-from projects.queries import ITEM_KEY, fields_of, members_of, milestones_of, states_of
-from sprints.models import Sprint, SprintStatus
+from projects.queries import ITEM_KEY, SPRINT_CLOSED, fields_of, members_of, milestones_of, sprints_of, states_of
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -54,17 +53,15 @@ def state_choices(project: Project) -> list[tuple[int, str]]:
 
 
 def sprint_choices(project: Project, *, open_only: bool = False) -> list[tuple[int, str]]:
-    qs = Sprint.objects.filter(project=project).order_by("-start_date", "-id")
+    qs = sprints_of(project).order_by("-start_date", "-id")
     if open_only:
-        qs = qs.exclude(status=SprintStatus.CLOSED)
+        qs = qs.exclude(status=SPRINT_CLOSED)
     return [(s.pk, s.name) for s in qs]
 
 
 def sprint_rows(project: Project) -> list[tuple[int, str, str]]:
     """(id, name, status) of the project's sprints, newest first."""
-    return list(
-        Sprint.objects.filter(project=project).order_by("-start_date", "-id").values_list("pk", "name", "status")
-    )
+    return list(sprints_of(project).order_by("-start_date", "-id").values_list("pk", "name", "status"))
 
 
 def transition_targets(item: WorkItem) -> list[State]:

@@ -37,8 +37,8 @@ from projects.models import (
     Workflow,
     WorkItem,
 )
+from projects.queries import SPRINT_CLOSED, sprints_of
 from projects.services import workspace_user
-from sprints.models import Sprint, SprintStatus
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -73,13 +73,13 @@ def _error(field: str, message: str) -> ValidationFailed:
 # --- Checks of nested ids: each must belong to the item's project (SECURITY.md rule 1) ----------
 
 
-def _sprint(project: Project, sprint_id: int | None) -> Sprint | None:
+def _sprint(project: Project, sprint_id: int | None) -> Any:
     if sprint_id is None:
         return None
-    sprint = Sprint.objects.filter(project=project, pk=sprint_id).first()
+    sprint = sprints_of(project).filter(pk=sprint_id).first()
     if sprint is None:
         raise _error("sprint_id", _("Choose a sprint of this project."))
-    if sprint.status == SprintStatus.CLOSED:
+    if sprint.status == SPRINT_CLOSED:
         raise _error("sprint_id", _("This sprint is closed."))
     return sprint
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import NotFound
 from core.permissions import Role, require
+from core.registry import get_type
 from projects.access import Level, level_for, level_of
 from projects.models import (
     Category,
@@ -134,6 +135,16 @@ def get_project_member(project: Project, member_id: int) -> ProjectMember:
 
 def milestones_of(project: Project) -> models.QuerySet[Milestone]:
     return Milestone.objects.filter(project=project)
+
+
+# A work item's sprint belongs to the sprints app, which sits above projects: it is read through the
+# "sprint" type that sprints registers, not imported. SPRINT_CLOSED is sprints' SprintStatus.CLOSED
+# (sprints/tests/test_services.py holds the two together).
+SPRINT_CLOSED = "closed"
+
+
+def sprints_of(project: Project) -> models.QuerySet[Any]:
+    return get_type("sprint").model._default_manager.filter(project=project)
 
 
 def _in_visible_project(actor: "Membership", qs: models.QuerySet, pk: int) -> Any:

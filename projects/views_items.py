@@ -44,7 +44,6 @@ from projects.forms_items import (
     workflow_states,
 )
 from projects.models import FieldKind, Project, WorkItem
-from sprints.models import SprintStatus
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -94,7 +93,7 @@ def _list_choices(actor: "Membership", project: Project) -> dict[str, list[tuple
         "state": state_choices(project),
         "owner": people_choices(actor, project),
         "sprint": [(pk, name) for pk, name, _status in sprints],
-        "open_sprint": [(pk, name) for pk, name, status in sprints if status != SprintStatus.CLOSED],
+        "open_sprint": [(pk, name) for pk, name, status in sprints if status != queries.SPRINT_CLOSED],
         "milestone": milestone_choices(project),
     }
 

@@ -312,6 +312,33 @@ def test_velocity_lists_closed_sprints_oldest_first(world: Any) -> None:
     assert velocity["average"] == 3
 
 
+def test_an_item_takes_an_open_sprint_of_its_project_only(world: Any) -> None:
+    """projects reads sprints through the registry, not by importing them: the same field errors,
+    and its forms offer the open sprints."""
+    from projects.forms_items import sprint_choices, sprint_rows
+
+    owner, mobile = world.actor("owner"), world.extra["mobile"]
+    finish(world.extra["sprint_item"], START)
+    services.close_sprint(owner, queries.get_sprint(owner, world.extra["sprint"].pk))
+    closed = world.extra["sprint"]
+    deleted = services.create_sprint(owner, mobile, name="Dropped", start_date=START, end_date=START)
+    services.delete_sprint(owner, deleted)
+    refused = {
+        closed.pk: "This sprint is closed.",
+        deleted.pk: "Choose a sprint of this project.",
+        world.extra["startable_sprint"].pk: "Choose a sprint of this project.",  # another project's
+    }
+    for sprint_id, message in refused.items():
+        with pytest.raises(ValidationFailed) as error:
+            new_item(world, "Late", sprint_id=sprint_id)
+        assert error.value.errors == {"sprint_id": [message]}
+    next_sprint = world.extra["next_sprint"]
+    assert new_item(world, "On time", sprint_id=next_sprint.pk).sprint_id == next_sprint.pk
+    assert sprint_choices(mobile, open_only=True) == [(next_sprint.pk, "Sprint 2")]
+    assert [row[0] for row in sprint_rows(mobile)] == [next_sprint.pk, closed.pk]
+    assert [status for _pk, _name, status in sprint_rows(mobile)] == [SprintStatus.PLANNED, SprintStatus.CLOSED]
+
+
 # --- Retrospective -------------------------------------------------------------------------------
 
 
