@@ -3,7 +3,6 @@
 import datetime
 import functools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import markdown
+from core import hooks, markdown
 from core.activity import record
 from core.actors import Actor, members_named
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -31,26 +30,16 @@ class CommentEvent:
     actor: Actor
     target: Any  # the commented object
     comment: Comment
-    mentioned: list[int]  # the users it mentions for the first time
+    mentioned: tuple[int, ...]  # the users it mentions for the first time
     excerpt: str  # of the body, to quote
 
 
-# Reactions to comments, run inside the comment's transaction: notify subscribes in its ready().
-# "comment.added": a comment was added; "comment.mentioned": a comment, added or edited, mentions
-# someone for the first time. They become declared hooks of core.hooks (issue 13).
-CommentReaction = Callable[[CommentEvent], None]
-_comment_reactions: dict[str, list[CommentReaction]] = {"comment.added": [], "comment.mentioned": []}
-
-
-def react_to_comments(hook: str, reaction: CommentReaction) -> None:
-    if reaction not in _comment_reactions[hook]:  # a KeyError for a hook that is not declared
-        _comment_reactions[hook].append(reaction)
-
-
-def _react(hook: str, event: CommentEvent) -> None:
-    # The one call site of comment reactions: becomes core.hooks.emit(hook, event).
-    for reaction in _comment_reactions[hook]:
-        reaction(event)
+hooks.declare("comment.added", CommentEvent, doc="A comment was added to an object (notify tells its watchers).")
+hooks.declare(
+    "comment.mentioned",
+    CommentEvent,
+    doc="A comment, added or edited, mentions people for the first time (notify tells them).",
+)
 
 
 def _check_body(body: str) -> str:
@@ -91,9 +80,9 @@ def add_comment(actor: Actor, *, target_type: str, target_id: int, body: str) ->
             workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk, user=actor.user
         )
         record(actor, "commented", target, {"comment": [None, comment.pk]})
-        event = CommentEvent(actor, target, comment, mentioned=[u.pk for u in mentioned], excerpt=_excerpt(body))
-        _react("comment.mentioned", event)
-        _react("comment.added", event)
+        event = CommentEvent(actor, target, comment, mentioned=tuple(u.pk for u in mentioned), excerpt=_excerpt(body))
+        hooks.emit("comment.mentioned", event)
+        hooks.emit("comment.added", event)
     return comment
 
 
@@ -120,10 +109,12 @@ def edit_comment(actor: Actor, comment: Comment, *, version: int, body: str) -> 
         mentioned = _mentioned_users(actor, body)
         Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in mentioned])
         record(actor, "updated", comment, {"body": [before, body]})
-        newly = [u.pk for u in mentioned if u.pk not in told_before]
+        newly = tuple(u.pk for u in mentioned if u.pk not in told_before)
         if newly:
             target = get_type(comment.target_type).model._default_manager.get(pk=comment.target_id)
-            _react("comment.mentioned", CommentEvent(actor, target, comment, mentioned=newly, excerpt=_excerpt(body)))
+            hooks.emit(
+                "comment.mentioned", CommentEvent(actor, target, comment, mentioned=newly, excerpt=_excerpt(body))
+            )
     return comment
 
 

@@ -17,13 +17,13 @@ class NotifyConfig(CadenceAppConfig):
     def register(self) -> None:
         from django.urls import reverse
 
+        from core.hooks import subscribe
         from core.registry import ObjectType, register
-        from core.services import react_to_comments
         from notify import triggers
         from notify.models import WebhookEndpoint
 
-        react_to_comments("comment.mentioned", triggers.tell_mentioned)
-        react_to_comments("comment.added", triggers.tell_watchers_of_comment)
+        subscribe("comment.mentioned", triggers.tell_mentioned)
+        subscribe("comment.added", triggers.tell_watchers_of_comment)
 
         register(
             ObjectType(

@@ -69,11 +69,11 @@ declare(
 
 def tell_mentioned(event: CommentEvent) -> None:
     """Subscribes to core's "comment.mentioned"."""
-    context = {"mentioned": event.mentioned, "excerpt": event.excerpt}
+    context = {"mentioned": list(event.mentioned), "excerpt": event.excerpt}
     emit("comment.mentioned", actor=event.actor, target=event.target, context=context)
 
 
 def tell_watchers_of_comment(event: CommentEvent) -> None:
     """Subscribes to core's "comment.added"; those it mentions were told already."""
-    context = {"told": event.mentioned, "excerpt": event.excerpt}
+    context = {"told": list(event.mentioned), "excerpt": event.excerpt}
     emit("comment.added", actor=event.actor, target=event.target, context=context)

@@ -31,14 +31,11 @@ def test_every_app_with_tests_is_collected() -> None:
     assert set(apps_with_tests) <= set(testpaths)
 
 
-# --- Dependencies between apps (ARCHITECTURE.md: core ← accounts ← projects ← sprints ← product ← goals) ---
+# --- Dependencies between apps (ARCHITECTURE.md: core ← accounts ← projects ← sprints ← product ← goals;
+# notify sits under projects: every app tells people through it, and it knows none of them) ---
 
-ORDER = ["core", "accounts", "projects", "sprints", "product", "goals"]
+ORDER = ["core", "accounts", "notify", "projects", "sprints", "product", "goals"]
 APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
-# App imports that other branches of issue 13 remove (core must not import accounts or notify, the
-# reminder scan in notify must not import projects). Empty this set when they have landed: the
-# tests below then hold every app to the order and to no cycle.
-ALLOWED_FOR_NOW = {("core", "accounts"), ("core", "notify"), ("notify", "projects")}
 
 
 def app_imports() -> dict[tuple[str, str], list[str]]:
@@ -129,18 +126,13 @@ def test_no_app_imports_one_above_it() -> None:
     upward = {
         edge: places[:3]
         for edge, places in app_imports().items()
-        if edge not in ALLOWED_FOR_NOW and edge[0] in rank and edge[1] in rank and rank[edge[1]] > rank[edge[0]]
+        if edge[0] in rank and edge[1] in rank and rank[edge[1]] > rank[edge[0]]
     }
     assert upward == {}
 
 
 def test_no_import_cycle_between_apps() -> None:
     edges = app_imports()
-    cycle = cycle_in(set(edges) - ALLOWED_FOR_NOW)
+    cycle = cycle_in(set(edges))
     where = [edges[(a, b)][0] for a, b in itertools.pairwise(cycle)]
     assert cycle == [], f"import cycle {' → '.join(cycle)}: {where}"
-
-
-def test_every_import_allowed_for_now_still_exists() -> None:
-    """An edge that is gone leaves ALLOWED_FOR_NOW, so that it cannot come back unnoticed."""
-    assert ALLOWED_FOR_NOW - set(app_imports()) == set()

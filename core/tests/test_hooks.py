@@ -22,6 +22,8 @@ from projects.queries import get_item_by_id
 
 # Adding, removing or reordering a hook or a subscriber updates this table.
 EXPECTED = {
+    "comment.added": ["notify.triggers.tell_watchers_of_comment"],
+    "comment.mentioned": ["notify.triggers.tell_mentioned"],
     "requirement.items_changed": ["goals.key_results.follow_requirement_items"],
     "work_item.created": ["goals.key_results.follow_items"],
     "work_item.deleted": ["goals.key_results.follow_items"],
