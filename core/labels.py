@@ -1,4 +1,10 @@
-"""The words the web shows for object types, activity verbs and changed fields."""
+"""The words the web shows for object types, activity verbs and changed fields.
+
+This is the declared vocabulary of the activity log: `core.activity.record` refuses a verb or a
+changed field that has no label here, so a new one cannot reach a page as a raw code.
+"""
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +19,7 @@ TYPE_LABELS = {
     "milestone": _("Milestone"),
     "work_item": _("Work item"),
     "sprint": _("Sprint"),
+    "retro_note": _("Retrospective note"),
     "product": _("Product"),
     "requirement": _("Requirement"),
     "feedback": _("Feedback"),
@@ -20,6 +27,7 @@ TYPE_LABELS = {
     "cycle": _("Cycle"),
     "objective": _("Objective"),
     "key_result": _("Key result"),
+    "webhook": _("Webhook endpoint"),
 }
 
 VERB_LABELS = {
@@ -36,6 +44,8 @@ VERB_LABELS = {
     "invited": _("invited"),
     "invitation_revoked": _("revoked an invitation to"),
     "transitioned": _("moved"),
+    "moved": _("moved to another project"),
+    "started": _("started"),
     "planned": _("planned"),
     "unplanned": _("took out of its release"),
     "shipped": _("shipped"),
@@ -49,6 +59,7 @@ VERB_LABELS = {
     "imported_feedback": _("imported feedback into"),
     "answered": _("answered"),
     "reranked": _("reordered"),
+    "ranked_by_score": _("ranked by score"),
     "shared_roadmap": _("shared the roadmap of"),
     "revoked_share": _("revoked a roadmap link of"),
     "renewed_form_link": _("renewed the feedback form link of"),
@@ -62,20 +73,228 @@ VERB_LABELS = {
     "scored": _("scored"),
     "assessed": _("assessed"),
     "reviewed": _("reviewed the OKRs of"),
+    "member_added": _("added a member to"),
+    "member_changed": _("changed a member's role in"),
+    "member_removed": _("removed a member from"),
+    "health_overridden": _("set the health of"),
+    "workflow_created": _("added a workflow to"),
+    "workflow_changed": _("changed the workflow of"),
+    "field_created": _("added a custom field to"),
+    "field_changed": _("changed a custom field of"),
+    "field_deleted": _("deleted a custom field of"),
+    "dependency_added": _("added a blocker to"),
+    "dependency_removed": _("removed a blocker from"),
+    "time_logged": _("logged time on"),
+    "capacity_set": _("set a member's capacity in"),
+    "tested": _("sent a test message to"),
+    "delivery_retried": _("retried a delivery in"),
+    "reminders_changed": _("changed the reminder settings of"),
 }
 
+# Fields that every table has and no service records as a change.
+UNRECORDED_FIELDS = frozenset(
+    {"id", "version", "created_at", "updated_at", "deleted_at", "deleted_by", "workspace"}
+    | {"description_html", "body_html"}
+)
+
 FIELD_LABELS = {
+    # Shared by many types.
     "name": _("Name"),
+    "title": _("Title"),
     "description": _("Description"),
-    "parent": _("Parent department"),
-    "head": _("Head"),
-    "lead": _("Lead"),
     "kind": _("Kind"),
-    "members": _("Members"),
-    "role": _("Role"),
+    "type": _("Type"),
+    "status": _("Status"),
+    "state": _("State"),
+    "category": _("Category"),
+    "owner": _("Owner"),
+    "parent": _("Parent"),
+    "project": _("Project"),
+    "product": _("Product"),
+    "module": _("Module"),
+    "sprint": _("Sprint"),
+    "milestone": _("Milestone"),
+    "release": _("Release"),
+    "requirement": _("Requirement"),
+    "requirements": _("Requirements"),
+    "work_item": _("Work item"),
+    "items": _("Work items"),
+    "cycle": _("Cycle"),
+    "objective": _("Objective"),
     "department": _("Department"),
-    "title": _("Job title"),
-    "invitation": _("Invitation"),
+    "team": _("Team"),
+    "member": _("Member"),
+    "members": _("Members"),
+    "user": _("Person"),
+    "author": _("Author"),
+    "role": _("Role"),
+    "key": _("Key"),
+    "number": _("Number"),
+    "tags": _("Tags"),
+    "goals": _("Goals"),
+    "target_users": _("Target users"),
+    "start_date": _("Start date"),
+    "end_date": _("End date"),
+    "due_date": _("Due date"),
+    "target_date": _("Target date"),
+    "source": _("Source"),
+    "confidence": _("Confidence"),
+    "score": _("Score"),
+    "rank": _("Rank"),
+    "progress": _("Progress"),
+    "position": _("Position"),
+    "reason": _("Reason"),
+    "text": _("Text"),
+    "comment": _("Comment"),
     "body": _("Comment"),
     "attachment": _("Attachment"),
+    # Accounts.
+    "slug": _("Web address"),
+    "head": _("Head"),
+    "lead": _("Lead"),
+    "removed_at": _("Removed on"),
+    "invitation": _("Invitation"),
+    # Comments and attachments.
+    "target_type": _("Object type"),
+    "target_id": _("Object"),
+    "stored_name": _("Stored file"),
+    "file_name": _("File name"),
+    "content_type": _("File type"),
+    "size": _("Size"),
+    "uploaded_by": _("Uploaded by"),
+    # Projects and work items.
+    "template": _("Template"),
+    "background": _("Background"),
+    "scope_in": _("In scope"),
+    "scope_out": _("Out of scope"),
+    "deliverables": _("Deliverables"),
+    "success_criteria": _("Success criteria"),
+    "stakeholders": _("Stakeholders"),
+    "health_override": _("Health"),
+    "health_reason": _("Health reason"),
+    "next_number": _("Next item number"),
+    "done": _("Done"),
+    "priority": _("Priority"),
+    "priority_rank": _("Priority order"),
+    "points": _("Story points"),
+    "estimate_hours": _("Estimate (hours)"),
+    "logged_hours": _("Logged hours"),
+    "custom": _("Custom fields"),
+    "resolution": _("Resolution"),
+    "done_at": _("Done at"),
+    "collaborators": _("Collaborators"),
+    "blocked_by": _("Blocked by"),
+    "moved_to": _("Moved to"),
+    "workflow": _("Workflow"),
+    "states": _("States"),
+    "transitions": _("Transitions"),
+    "fields": _("Custom field"),
+    # Sprints.
+    "goal": _("Sprint goal"),
+    "committed_points": _("Committed points"),
+    "completed_points": _("Completed points"),
+    "carried_over": _("Carried over"),
+    "carry_over_to": _("Carried over to"),
+    "report": _("Report"),
+    "closed_at": _("Closed at"),
+    "column": _("Column"),
+    "days": _("Days available"),
+    "focus": _("Focus factor"),
+    # Product.
+    "vision": _("Vision"),
+    "form_enabled": _("Feedback form"),
+    "form_token": _("Feedback form link"),
+    "revision": _("Revision"),
+    "proposer": _("Proposer"),
+    "released_at": _("Released at"),
+    "feasibility": _("Feasibility"),
+    "market_potential": _("Market potential"),
+    "user_value": _("User value"),
+    "effort": _("Effort"),
+    "reach": _("Reach"),
+    "impact": _("Impact"),
+    "time_criticality": _("Time criticality"),
+    "risk_reduction": _("Risk reduction"),
+    "moscow": _("MoSCoW priority"),
+    "kano": _("Kano category"),
+    "feedback_count": _("Feedback count"),
+    "customer_count": _("Customer count"),
+    "segments": _("Segments"),
+    "channel": _("Channel"),
+    "customer": _("Customer"),
+    "content": _("Content"),
+    "sentiment": _("Sentiment"),
+    "submitted_by": _("Submitted by"),
+    "answered_at": _("Answered at"),
+    "theme": _("Theme"),
+    "horizon": _("Horizon"),
+    "shipped_at": _("Shipped at"),
+    "share": _("Roadmap link"),
+    "import": _("Import"),
+    "imported": _("Imported"),
+    "rows": _("Rows"),
+    "scoring_model": _("Scoring model"),
+    "demand_weight": _("Demand weight"),
+    # Goals.
+    "reopened_at": _("Reopened at"),
+    "reopened_by": _("Reopened by"),
+    "reopen_reason": _("Reason for reopening"),
+    "level": _("Level"),
+    "rolled_up": _("Rolled up"),
+    "self_assessment": _("Self-assessment"),
+    "review_note": _("Review note"),
+    "reviewer": _("Reviewer"),
+    "metric": _("Metric"),
+    "start_value": _("Start value"),
+    "target_value": _("Target value"),
+    "current_value": _("Current value"),
+    "unit": _("Unit"),
+    "milestones": _("Milestones"),
+    "weight": _("Weight"),
+    "last_check_in_at": _("Last check-in"),
+    "self_score": _("Self score"),
+    "review_score": _("Review score"),
+    "check_ins": _("Check-ins"),
+    "scores": _("Scores"),
+    "assessments": _("Assessments"),
+    # Notifications.
+    "url": _("Address"),
+    "secret": _("Signing secret"),
+    "events": _("Events"),
+    "language": _("Language"),
+    "active": _("Active"),
+    "created_by": _("Created by"),
+    "delivery": _("Delivery"),
+    "time_zone": _("Time zone"),
+    "due_soon_days": _("Remind days before due"),
+    "escalate_after_days": _("Escalate after days overdue"),
+    "checkin_weekday": _("Check-in reminder day"),
+    "checkin_hour": _("Check-in reminder hour"),
 }
+
+# Where one field name means something else on one type.
+TYPE_FIELD_LABELS: dict[str, dict[str, Any]] = {
+    "member": {"title": _("Job title")},
+    "department": {"parent": _("Parent department")},
+    "work_item": {"parent": _("Parent item")},
+    "objective": {"parent": _("Parent objective")},
+    "key_result": {"source": _("Progress source")},
+}
+
+
+def has_field_label(type_name: str, name: str) -> bool:
+    return name in TYPE_FIELD_LABELS.get(type_name, {}) or name in FIELD_LABELS
+
+
+def field_label(type_name: str, name: str) -> Any:
+    """The label of a changed field of an object of `type_name`; the field's name if it has none."""
+    return TYPE_FIELD_LABELS.get(type_name, {}).get(name) or FIELD_LABELS.get(name, name)
+
+
+def require_labels(type_name: str, verb: str, fields: Any) -> None:
+    """Refuse to record what no page could name: a programming error, caught by the tests."""
+    if verb not in VERB_LABELS:
+        raise ValueError(f"activity verb {verb!r} has no label in core/labels.py VERB_LABELS")
+    unnamed = [name for name in fields if not has_field_label(type_name, name)]
+    if unnamed:
+        raise ValueError(f"changed fields {unnamed} of {type_name!r} have no label in core/labels.py FIELD_LABELS")

@@ -16,6 +16,7 @@ from core import attachments, queries
 from core.actors import Actor, actor_in
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
 from core.forms import AttachmentForm, CommentForm
+from core.labels import field_label
 from core.models import Activity
 from core.pagination import Page, paginate
 from core.permissions import Role, can
@@ -119,8 +120,19 @@ def _named(names: dict[Any, str] | None, value: Any) -> Any:
     return names.get(value, f"#{value}" if isinstance(value, int) else value)
 
 
+def _choice_labels(target_type: str) -> dict[str, dict[Any, str]]:
+    """The labels of the choices of each field of a registered type, by field name."""
+    model = get_type(target_type).model
+    return {
+        field.name: {value: str(label) for value, label in field.choices}  # type: ignore[misc]
+        for field in model._meta.concrete_fields
+        if field.choices
+    }
+
+
 def readable_changes(actor: Actor, activities: list[Activity]) -> list[Activity]:
-    """Give each activity `change_rows`: (field, before, after), ids and codes by name."""
+    """Give each activity `change_rows`: (label, before, after), with fields by their label, choices
+    by theirs, and ids by name."""
     wanted: dict[IdNames, set[int]] = {}  # the ids this page mentions, so that only those rows are read
     for a in activities:
         for field, pair in a.changes.items():
@@ -133,9 +145,15 @@ def readable_changes(actor: Actor, activities: list[Activity]) -> list[Activity]
     lookups: dict[str, dict[Any, str]] = {field: found.get(names, {}) for field, names in _id_names.items()}
     for field, choices in _choices.items():
         lookups[field] = {value: str(label) for value, label in choices}
+    type_choices = {name: _choice_labels(name) for name in {a.target_type for a in activities}}
     for a in activities:
+        row_lookups = {**lookups, **type_choices[a.target_type]}
         a.change_rows = [  # type: ignore[attr-defined]
-            (field, _named(lookups.get(field), pair[0]), _named(lookups.get(field), pair[1]))
+            (
+                field_label(a.target_type, field),
+                _named(row_lookups.get(field), pair[0]),
+                _named(row_lookups.get(field), pair[1]),
+            )
             for field, pair in a.changes.items()
             if isinstance(pair, list) and len(pair) == 2
         ]

@@ -4,8 +4,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
-from core.labels import FIELD_LABELS, TYPE_LABELS, VERB_LABELS
+from core.labels import TYPE_LABELS, VERB_LABELS
 
 register = template.Library()
 VALUE_LENGTH = 80
@@ -22,17 +23,16 @@ def verb_label(verb: str) -> Any:
 
 
 @register.filter
-def field_label(name: str) -> Any:
-    return FIELD_LABELS.get(name, name)
-
-
-@register.filter
 def change_value(value: Any) -> str:
     """A before or after value of the activity log as short text."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = ", ".join(f"{k}: {change_value(v)}" for k, v in value.items())
     text = str(value)
     return text if len(text) <= VALUE_LENGTH else text[: VALUE_LENGTH - 1] + "…"
 
