@@ -61,12 +61,12 @@ def people_named(workspace_id: int, user_ids: set[int]) -> dict[int, str]:
     return {m.user_id: str(m.user) for m in rows}
 
 
-def members_named(workspace_id: int, usernames: set[str]) -> list[User]:
-    """The users among the workspace's active members with these usernames (who a comment mentions)."""
+def members_named(workspace_id: int, usernames: set[str]) -> list[Membership]:
+    """The workspace's active members with these usernames, with their user (who a comment mentions)."""
     return list(
-        User.objects.filter(
-            username__in=usernames, memberships__workspace_id=workspace_id, memberships__removed_at__isnull=True
-        )
+        Membership.objects.filter(
+            workspace_id=workspace_id, removed_at__isnull=True, user__username__in=usernames
+        ).select_related("user")
     )
 
 

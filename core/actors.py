@@ -37,7 +37,7 @@ class Directory:
 
     # The user's active membership in the workspace with this slug; NotFound otherwise (anonymous too).
     actor_in: Callable[[Any, str], Actor]
-    # The users among the workspace's active members with these usernames.
+    # The workspace's active members (with their user) who have these usernames.
     members_named: Callable[[int, set[str]], list[Any]]
 
 

@@ -2,12 +2,12 @@
 
 import datetime
 import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,6 @@ from core.versioning import save_versioned
 
 COMMENT_MAX_LENGTH = 20000
 EXCERPT_LENGTH = 300  # of a comment, quoted in its notifications
-_MENTION = re.compile(r"(?<![\w@])@([\w.\-]{1,150})")
 
 
 @dataclass(frozen=True)
@@ -53,18 +52,27 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _mentioned_users(actor: Actor, body: str) -> list[Any]:
-    """Only people of the actor's workspace can be mentioned."""
-    handles = {h.rstrip(".") for h in _MENTION.findall(body)}
+def _mentioned_members(actor: Actor, body: str) -> list[Any]:
+    """Only people of the actor's workspace can be mentioned: their memberships, with the user."""
+    handles = markdown.mentioned_handles(body)
     if not handles:
         return []
     return members_named(actor.workspace_id, handles)
+
+
+def _render_comment(actor: Actor, body: str, mentioned: list[Any]) -> str:
+    """The comment's HTML, each mention a link to that person's page in the workspace."""
+    slug = actor.workspace.slug
+    links = {m.user.username: reverse("accounts:member", args=[slug, m.pk]) for m in mentioned}
+    return markdown.render(body, mentions=links)
 
 
 def add_comment(actor: Actor, *, target_type: str, target_id: int, body: str) -> Comment:
     require(actor, "comment.create")
     target = load_visible(actor, target_type, target_id)
     body = _check_body(body)
+    members = _mentioned_members(actor, body)
+    mentioned = [m.user for m in members]
     with transaction.atomic():
         comment = Comment.objects.create(
             workspace_id=actor.workspace_id,
@@ -72,9 +80,8 @@ def add_comment(actor: Actor, *, target_type: str, target_id: int, body: str) ->
             target_id=target.pk,
             author=actor.user,
             body=body,
-            body_html=markdown.render(body),
+            body_html=_render_comment(actor, body, members),
         )
-        mentioned = _mentioned_users(actor, body)
         Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in mentioned])
         Watcher.objects.get_or_create(
             workspace_id=actor.workspace_id, target_type=target_type, target_id=target.pk, user=actor.user
@@ -99,14 +106,15 @@ def edit_comment(actor: Actor, comment: Comment, *, version: int, body: str) -> 
     if comment.author_id != actor.user_id:
         raise PermissionDenied()
     body = _check_body(body)
+    members = _mentioned_members(actor, body)
+    mentioned = [m.user for m in members]
     with transaction.atomic():
         before = comment.body
         comment.body = body
-        comment.body_html = markdown.render(body)
+        comment.body_html = _render_comment(actor, body, members)
         save_versioned(comment, expected_version=version, fields=["body", "body_html"])
         told_before = set(Mention.objects.filter(comment=comment).values_list("user_id", flat=True))
         Mention.objects.filter(comment=comment).delete()
-        mentioned = _mentioned_users(actor, body)
         Mention.objects.bulk_create([Mention(comment=comment, user=u) for u in mentioned])
         record(actor, "updated", comment, {"body": [before, body]})
         newly = tuple(u.pk for u in mentioned if u.pk not in told_before)
