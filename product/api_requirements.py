@@ -264,13 +264,15 @@ def list_revisions(
 
 @router.get(R + "/revisions/{a}/compare/{b}", response={200: CompareOut, **ERRORS})
 def compare_revisions(request: ApiRequest, workspace: WorkspaceSlug, number: Number, a: Number, b: Number) -> Any:
-    """Version `a` against version `b`, line by line, with the changed words of changed lines."""
+    """The older of versions `a` and `b` against the newer, line by line, with the changed words of
+    changed lines; `swapped` says that `a` was the newer one."""
     requirement = _requirement(request, workspace, number)[1]
-    old, new = queries.get_revision(requirement, a), queries.get_revision(requirement, b)
+    old, new, swapped = queries.revisions_to_compare(requirement, a, b)
     comparison = diff.compare(old.title, old.description, new.title, new.description)
     return {
         "a": old,
         "b": new,
+        "swapped": swapped,
         "title": comparison.title,
         "lines": comparison.lines,
         "added": comparison.added,

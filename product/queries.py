@@ -418,6 +418,14 @@ def get_revision(requirement: Requirement, number: int) -> Revision:
     return revision
 
 
+def revisions_to_compare(requirement: Requirement, a: int, b: int) -> tuple[Revision, Revision, bool]:
+    """Versions `a` and `b`, older first, and whether that swapped the order they were asked in:
+    a diff always reads from the older version to the newer."""
+    first, second = get_revision(requirement, a), get_revision(requirement, b)
+    swapped = first.number > second.number
+    return (second, first, True) if swapped else (first, second, False)
+
+
 def revision_numbers(requirement: Requirement) -> list[tuple[int, Any, Any]]:
     """(number, created_at, author name) of every version, newest first: the compare page's choices."""
     rows = revisions_of(requirement).order_by("-number").values_list("number", "created_at", "author__display_name")

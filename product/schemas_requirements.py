@@ -307,8 +307,11 @@ class DiffLineOut(Schema):
 
 
 class CompareOut(Schema):
+    """`a` is always the older version; `swapped` is true when it was asked for as `b`."""
+
     a: RevisionOut
     b: RevisionOut
+    swapped: bool
     title: list[SegmentOut]
     lines: list[DiffLineOut]
     added: int

@@ -497,13 +497,14 @@ def compare(request: HttpRequest, workspace: str, number: int) -> HttpResponse:
             a, b = form.cleaned_data["a"], form.cleaned_data["b"]
         else:
             status = 422
-    old, new = queries.get_revision(requirement, a), queries.get_revision(requirement, b)
+    old, new, swapped = queries.revisions_to_compare(requirement, a, b)
     comparison = diff.compare(old.title, old.description, new.title, new.description)
     context = {
         "requirement": requirement,
         "form": form,
         "old": old,
         "new": new,
+        "swapped": swapped,
         "comparison": comparison,
         "rows": diff.as_html(comparison),
         "title_diff": diff.title_html(comparison),

@@ -279,8 +279,14 @@ def test_api_lists_revisions_and_compares_any_two(world: Any) -> None:
     assert changed[0]["text"] == "Sign in with two clicks." and changed[0]["new"] == 3
     assert {"op": "insert", "text": "two"} in changed[0]["segments"]
     assert any(s["op"] == "delete" for s in compared["title"])
+    assert compared["swapped"] is False
+    # The newer version named first is still compared older → newer, and the answer says so.
     backwards = client.get(API + "/requirements/1/revisions/3/compare/1").json()
-    assert backwards["added"] == 1 and backwards["removed"] == 3
+    assert backwards["swapped"] is True
+    assert (backwards["a"]["number"], backwards["b"]["number"]) == (1, 3)
+    assert {k: backwards[k] for k in ("title", "lines", "added", "removed")} == {
+        k: compared[k] for k in ("title", "lines", "added", "removed")
+    }
     assert client.get(API + "/requirements/1/revisions/1/compare/9").status_code == 404
 
 

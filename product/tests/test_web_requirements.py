@@ -374,6 +374,12 @@ def test_compare_page_shows_a_readable_escaped_diff(world: Any) -> None:
     assert "<ins>two</ins>" in page and "<del>one</del>" in page
     assert "&lt;script&gt;" in page and "<script>x" not in page
     assert '<select name="a"' in page and '<select name="b"' in page
+    backwards = text(client.get(BACKLOG + "1/compare/", {"a": "2", "b": "1"}))
+    assert "Version 1 → version 2" in backwards and "<ins>two</ins>" in backwards
+    assert "Version 2 is the newer one: it is compared with version 1, older first." in backwards
+    assert "the newer one" not in page
+    chinese = text(client_for(world, language="zh-hans").get(BACKLOG + "1/compare/", {"a": "2", "b": "1"}))
+    assert "版本 2 较新" in chinese
     bad = client.get(BACKLOG + "1/compare/", {"a": "7", "b": "1"})
     assert bad.status_code == 422
     detail = text(client.get(BACKLOG + "1/"))
