@@ -56,7 +56,8 @@ def recorded_fields() -> dict[tuple[str, str], str]:
             else:
                 continue
             for name in names:
-                found[("", str(name.value))] = where
+                if isinstance(name.value, str):
+                    found[("", name.value)] = where
     for object_type in all_types():
         for field in object_type.model._meta.get_fields():
             forward = field.concrete or (field.many_to_many and not field.auto_created)
