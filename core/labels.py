@@ -189,6 +189,10 @@ FIELD_LABELS = {
     "states": _("States"),
     "transitions": _("Transitions"),
     "fields": _("Custom field"),
+    "item_types": _("Work item types"),
+    "wip_limit": _("WIP limit"),
+    "required_fields": _("Required fields"),
+    "weekly_hours": _("Weekly hours"),
     # Sprints.
     "goal": _("Sprint goal"),
     "committed_points": _("Committed points"),

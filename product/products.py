@@ -93,12 +93,13 @@ def update_product(actor: "Membership", product: Product, *, version: int, **fie
         fields["name"] = required_text("name", fields["name"], 200)
     if "owner_id" in fields:
         fields["owner_id"] = _owner(actor, fields["owner_id"])
-    before = snapshot(product, list(fields))
+    names = [name.removesuffix("_id") for name in fields]  # history names the owner, not owner_id
+    before = snapshot(product, names)
     for name, value in fields.items():
         setattr(product, name, value)
     with transaction.atomic():
         save_versioned(product, expected_version=version, fields=list(fields))
-        changes = diff(before, snapshot(product, list(fields)))
+        changes = diff(before, snapshot(product, names))
         if changes:
             record(actor, "updated", product, changes)
     return product
