@@ -4,17 +4,23 @@ acme:  owner alice, admin bob, member carol, guest gina, removed rob, and extra 
 other: owner oscar and member olga (the outsiders).
 """
 
+import copy
 import importlib
 import re
+import shutil
 import socket
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.test import Client, TestCase
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
 
 from accounts import services as accounts
 from accounts.models import ApiToken, Department, Invitation, Membership, Team, User, Workspace
@@ -23,13 +29,14 @@ from core.models import Comment
 from core.permissions import Role
 
 PASSWORD = "A-long-test-passphrase-1"
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The callers of every access test, in the order of the expected-status tuples.
 ROLES = ("anon", "outsider", "outsider_owner", "removed", "guest", "member", "admin", "owner")
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -176,9 +183,121 @@ def build_world() -> World:
     return world
 
 
+# --- The world, built once per test process --------------------------------------------------------
+#
+# Building the world costs about 300 ms and 700 queries, and most tests use it. So each test process
+# builds it once, inside an outer transaction that stays open; each test's own transaction (the `db`
+# fixture's) is a savepoint inside it, rolled back after the test, so every test starts from the world
+# as built. Tests that must not see the world (any test without it, and transactional tests, which
+# cannot run inside a transaction) run after the outer transaction is rolled back: the collection puts
+# the world's tests first, so that each process builds the world about once.
+
+
+def _is_transactional(item: Any) -> bool:
+    """The test runs in pytest-django's TransactionTestCase (the rule of `_django_db_helper`)."""
+    marker = item.get_closest_marker("django_db")
+    if marker:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        if transactional or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+def _uses_shared_world(item: Any) -> bool:
+    return "world" in item.fixturenames and not _is_transactional(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """The world's tests first, in their usual order, then every other test in its usual order."""
+    items.sort(key=lambda item: not _uses_shared_world(item))
+
+
+class SharedWorld:
+    """The world of this test process, in an outer transaction left open between tests."""
+
+    def __init__(self, blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.blocker = blocker
+        self.tmp_path_factory = tmp_path_factory
+        self.atomic: Any = None
+        self.snapshot: World | None = None
+        self.files: Path | None = None  # what building it wrote under ATTACHMENTS_DIR
+
+    def open(self) -> None:
+        if self.atomic is not None:
+            return
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                self.snapshot, self.files = self._build()
+            except BaseException:
+                self.close()
+                raise
+
+    def _build(self) -> tuple[World, Path]:
+        # As each test would have built it: English, fast hashing, no mail left behind.
+        files = self.tmp_path_factory.mktemp("world-attachments")
+        outbox = list(getattr(mail, "outbox", []))
+        with (
+            override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, ATTACHMENTS_DIR=files),
+            translation.override("en"),
+        ):
+            built = build_world()
+        if hasattr(mail, "outbox"):
+            mail.outbox[:] = outbox
+        return built, files
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = self.snapshot = self.files = None
+
+    def copy(self, attachments_dir: Path) -> World:
+        """A copy of the world for one test: its own Python objects and its own copy of the files."""
+        assert self.snapshot is not None and self.files is not None
+        shutil.copytree(self.files, attachments_dir, dirs_exist_ok=True)
+        return copy.deepcopy(self.snapshot)
+
+
+@pytest.fixture(scope="session")
+def _shared_world(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedWorld]:
+    shared = SharedWorld(django_db_blocker, tmp_path_factory)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def world(db: Any) -> World:
-    return build_world()
+def _world_or_empty(request: pytest.FixtureRequest, _shared_world: SharedWorld) -> None:
+    """Before a test's transaction opens: the shared world for a test that uses it, none for others."""
+    if _uses_shared_world(request.node):
+        _shared_world.open()
+    else:
+        _shared_world.close()
+
+
+@pytest.fixture
+def _django_db_helper(_world_or_empty: None, _django_db_helper: None) -> None:
+    """pytest-django's test transaction, opened after `_world_or_empty` decided what it holds."""
+
+
+@pytest.fixture
+def world(db: Any, _shared_world: SharedWorld, settings: Any) -> World:
+    if _shared_world.snapshot is None:  # a transactional test: its own world, built the old way
+        return build_world()
+    return _shared_world.copy(Path(settings.ATTACHMENTS_DIR))
+
+
+@pytest.fixture
+def fresh_world(world: World, _shared_world: SharedWorld, settings: Any) -> Callable[[], World]:
+    """Another copy of the world as built, for a test that rolls back its changes and starts again."""
+    assert _shared_world.snapshot is not None, "fresh_world needs the shared world (not a transactional test)"
+    return lambda: _shared_world.copy(Path(settings.ATTACHMENTS_DIR))
 
 
 class SmtpServer:
