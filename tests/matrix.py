@@ -1,11 +1,12 @@
 """The access matrix: every API operation, declared once per app in `<app>/tests/access.py`,
 called by every kind of caller. A new endpoint joins by adding one Case to its app's list."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 # Expected statuses, in the order of conftest.ROLES:
 #                 anon outsider outsider_owner removed guest member admin owner
@@ -65,6 +66,14 @@ def call(client: Any, case: Case, url: str, body: dict[str, Any] | None) -> Any:
     if case.multipart:
         return method(url, body)
     return method(url, body, content_type="application/json")
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Whatever happens inside is undone at the end (a savepoint in the test's transaction)."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 APPS = {"core", "accounts", "projects", "sprints", "notify", "product", "goals"}

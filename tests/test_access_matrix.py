@@ -1,6 +1,7 @@
 """Every API operation × every kind of caller: the expected status, and no side effect when denied."""
 
 import importlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from django.apps import apps
 
 from cadence.api import api
 from conftest import ROLES
-from tests.matrix import Case, call, fingerprint
+from tests.matrix import Case, call, fingerprint, rolled_back
 
 PROTECTED_FIELDS = ("workspace", "workspace_id", "id", "user_id", "owner", "created_at", "deleted_at", "role_rank")
 
@@ -35,17 +36,38 @@ def test_every_operation_is_declared() -> None:
     assert operations == set(declared)
 
 
-@pytest.mark.parametrize("role", ROLES)
+def check_each(operation: str, kind: str, attempts: Iterable[Any], check: Callable[[Any], None]) -> None:
+    """Runs `check` for every attempt, each from the world as built (what one attempt changed is
+    rolled back before the next), and fails naming the operation and every attempt that failed."""
+    failures = []
+    for attempt in attempts:
+        try:
+            with rolled_back():
+                check(attempt)
+        except AssertionError as failure:
+            failures.append(f"{operation}, {kind} {attempt}: {failure}")
+        except Exception as error:
+            error.add_note(f"while checking {operation}, {kind} {attempt}")
+            raise
+    assert not failures, "\n\n".join(failures)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.operation)
-def test_access(world: Any, case: Case, role: str) -> None:
-    expected = case.expect[ROLES.index(role)]
-    body = case.body(world, role) if case.body else None
-    before = fingerprint()
-    response = call(world.client(role), case, case.url(world, role), body)
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert response["Content-Type"] == "application/problem+json"
-        assert fingerprint() == before, "a denied request changed something"
+def test_access(fresh_world: Callable[[], Any], case: Case) -> None:
+    """Each caller, from the world as built: the expected status, and no write when refused."""
+
+    def check(role: str) -> None:
+        world = fresh_world()
+        expected = case.expect[ROLES.index(role)]
+        body = case.body(world, role) if case.body else None
+        before = fingerprint()
+        response = call(world.client(role), case, case.url(world, role), body)
+        assert response.status_code == expected, response.content
+        if expected >= 400:
+            assert response["Content-Type"] == "application/problem+json"
+            assert fingerprint() == before, "a denied request changed something"
+
+    check_each(case.operation, "caller", ROLES, check)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.foreign], ids=lambda c: c.operation)
@@ -59,24 +81,43 @@ def test_objects_of_another_workspace_are_not_found(world: Any, case: Case) -> N
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.body], ids=lambda c: c.operation)
-def test_protected_fields_are_never_assigned(world: Any, case: Case) -> None:
+def test_protected_fields_are_never_assigned(fresh_world: Callable[[], Any], case: Case) -> None:
     assert case.body is not None
-    for field in PROTECTED_FIELDS:
+
+    def check(field: str) -> None:
+        assert case.body is not None
+        world = fresh_world()
         body = {**case.body(world, "owner"), field: world.other.pk}
         before = fingerprint()
         response = call(world.client("owner"), case, case.url(world, "owner"), body)
-        assert response.status_code == 422, (field, response.content)
-        assert any(e["field"] == field for e in response.json()["errors"])
+        assert response.status_code == 422, response.content
+        assert any(e["field"] == field for e in response.json()["errors"]), response.content
         assert fingerprint() == before
+
+    check_each(case.operation, "field", PROTECTED_FIELDS, check)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.foreign_body], ids=lambda c: c.operation)
-def test_ids_of_another_workspace_in_bodies_are_refused(world: Any, case: Case) -> None:
+def test_ids_of_another_workspace_in_bodies_are_refused(world: Any, fresh_world: Callable[[], Any], case: Case) -> None:
     assert case.body is not None and case.foreign_body is not None
-    for field, value in case.foreign_body(world).items():
-        body = {**case.body(world, "owner"), field: value}
+
+    def check(field: str) -> None:
+        assert case.body is not None and case.foreign_body is not None
+        world = fresh_world()
+        body = {**case.body(world, "owner"), field: case.foreign_body(world)[field]}
         before = fingerprint()
         response = call(world.client("owner"), case, case.url(world, "owner"), body)
-        assert response.status_code == 422, (field, response.content)
-        assert any(e["field"].startswith(field) for e in response.json()["errors"]), (field, response.content)
+        assert response.status_code == 422, response.content
+        assert any(e["field"].startswith(field) for e in response.json()["errors"]), response.content
         assert fingerprint() == before
+
+    check_each(case.operation, "field", case.foreign_body(world), check)
+
+
+def test_a_failed_check_names_the_operation_and_each_failing_attempt(db: Any) -> None:
+    def check(role: str) -> None:
+        assert role != "guest", "refused"
+
+    with pytest.raises(AssertionError, match="GET /x, caller guest: refused") as failed:
+        check_each("GET /x", "caller", ROLES, check)
+    assert "owner" not in str(failed.value)
