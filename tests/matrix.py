@@ -101,9 +101,9 @@ def may_write(sql: str) -> bool:
 
 
 @contextmanager
-def no_writes() -> Iterator[None]:
+def no_writes(what: str = "a refused request") -> Iterator[None]:
     """Fails if anything inside writes to the database (INSERT, UPDATE or DELETE) beyond what a
-    refused request may write, naming each statement."""
+    refused request may write, naming `what` and each statement."""
     writes: list[str] = []
 
     def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -113,4 +113,4 @@ def no_writes() -> Iterator[None]:
 
     with connection.execute_wrapper(watch):
         yield
-    assert not writes, "a refused request wrote to the database:\n" + "\n".join(writes)
+    assert not writes, f"{what} wrote to the database:\n" + "\n".join(writes)
