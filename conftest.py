@@ -5,7 +5,6 @@ other: owner oscar and member olga (the outsiders).
 """
 
 import copy
-import importlib
 import re
 import shutil
 import socket
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
@@ -26,6 +24,7 @@ from accounts import services as accounts
 from accounts.models import ApiToken, Department, Invitation, Membership, Team, User, Workspace
 from core import services as core
 from core.models import Comment
+from core.modules import cadence_apps
 from core.permissions import Role
 
 PASSWORD = "A-long-test-passphrase-1"
@@ -173,13 +172,11 @@ def build_world() -> World:
         other_comment=other_comment,
         other_invitation=other_invitation,
     )
-    # Each app may add its own objects: `<app>/tests/world.py` defines `extend(world)`.
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.tests.world")
-        except ModuleNotFoundError:
-            continue
-        module.extend(world)
+    # Each app adds its own objects through the `extend(world)` of the test world it declares.
+    for config in cadence_apps():
+        module = config.part("test_world")
+        if module is not None:
+            module.extend(world)
     return world
 
 

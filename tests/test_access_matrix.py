@@ -1,12 +1,10 @@
 """Every API operation × every kind of caller: the expected status, and no side effect when denied."""
 
-import importlib
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from accounts.models import ApiToken, Department
@@ -14,19 +12,19 @@ from cadence.api import api
 from conftest import ROLES
 from core import services as core
 from core.models import Throttle
+from core.modules import cadence_apps
 from tests.matrix import Case, call, no_writes, rolled_back
 
 PROTECTED_FIELDS = ("workspace", "workspace_id", "id", "user_id", "owner", "created_at", "deleted_at", "role_rank")
 
 
 def all_cases() -> list[Case]:
+    """Every app's operations, from the access cases it declares (core.modules)."""
     cases = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.tests.access")
-        except ModuleNotFoundError:
-            continue
-        cases.extend(module.CASES)
+    for config in cadence_apps():
+        module = config.part("test_access")
+        if module is not None:
+            cases.extend(module.CASES)
     return cases
 
 

@@ -15,9 +15,10 @@ from collections import defaultdict
 from ninja import Schema
 
 from cadence.api import api
+from core.modules import cadence_apps
 from core.schemas import In
 
-APPS = {"core", "accounts", "projects", "sprints", "notify", "product", "goals", "cadence"}
+APPS = {c.name for c in cadence_apps()} | {"cadence"}
 
 
 def _our_classes() -> list[type]:
