@@ -19,12 +19,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def next_monday(hour: int, minute: int = 0, zone: ZoneInfo = SHANGHAI, weekday: int = 0) -> datetime.datetime:
-    """The next `weekday` (Monday unless told) after today, at `hour` in `zone`: within a week of now,
-    so that a check-in made now is recent then."""
-    today = timezone.now().astimezone(zone).date()
-    ahead = (weekday - today.weekday()) % 7 or 7
-    day = today + datetime.timedelta(days=ahead)
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+    """The next `weekday` (Monday unless told) at `hour` in `zone` that is still to come: within a
+    week of now, so that a check-in made now is recent then (today, when it is that day and earlier)."""
+    now = timezone.now().astimezone(zone)
+    day = now.date() + datetime.timedelta(days=(weekday - now.weekday()) % 7)
+    moment = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+    return moment if moment > now else moment + datetime.timedelta(weeks=1)
 
 
 def told(world: Any) -> dict[str, int]:

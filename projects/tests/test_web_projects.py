@@ -3,11 +3,13 @@ milestones, members, allocation, workflows and custom fields; who sees forms and
 a bounded number of queries."""
 
 import datetime
+import zoneinfo
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import User
@@ -298,7 +300,9 @@ def test_project_page_summarises_next_weeks_over_allocation(world: Any, web: Pro
     from projects.allocation import monday_of
 
     owner = world.actor("owner")
-    next_monday = monday_of(datetime.date.today()) + datetime.timedelta(weeks=1)
+    # "Next week" is the signed-in user's, in their time zone (not the machine's).
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(world.users["owner"].time_zone))
+    next_monday = monday_of(today) + datetime.timedelta(weeks=1)
     for role in ("member", "extra"):
         items.create_item(
             owner,
