@@ -26,7 +26,6 @@ from django.utils import timezone
 from generate_requirements import write
 
 from accounts.models import Department, Team, Workspace
-from goals import key_results as kr_services
 from goals.models import (
     CheckIn,
     Confidence,
@@ -41,7 +40,8 @@ from goals.models import (
     ProgressSource,
 )
 from goals.progress import key_result_progress, suggested_score
-from goals.tree import refresh_cycle
+from goals.services import key_results as kr_services
+from goals.services.tree import refresh_cycle
 from projects.models import Project, WorkItem
 
 CHECK_INS = 12

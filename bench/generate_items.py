@@ -1,7 +1,7 @@
 """Projects and work items for bench/generate.py (`--items N`): written with bulk inserts, not the
 services, but with the rows the services would write.
 
-Per project: the Scrum template's workflows (states and transitions as projects/templates_setup.py
+Per project: the Scrum template's workflows (states and transitions as projects/services/templates_setup.py
 builds them), 12–40 ProjectMembers (the first a manager, guests as viewers), four milestones, six
 closed two-week sprints (with committed/completed points and the frozen report sprints/services.py
 builds), an active and a planned sprint (with capacities). Items are created over the last year in
@@ -33,7 +33,6 @@ from django.utils import timezone, translation
 from accounts.models import Workspace
 from core import markdown
 from core.models import Activity
-from projects import templates_setup
 from projects.models import (
     PRIORITY_ORDER,
     Category,
@@ -51,6 +50,7 @@ from projects.models import (
     Workflow,
     WorkItem,
 )
+from projects.services import templates_setup
 from sprints import charts
 from sprints.models import Sprint, SprintCapacity, SprintStatus
 

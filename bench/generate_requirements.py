@@ -42,7 +42,7 @@ from product.models import (
     Sentiment,
     Source,
 )
-from product.requirements import RANK_STEP
+from product.services.requirements import RANK_STEP
 
 FLUSH = 20_000
 PRODUCTS = ["Cadence App", "Cadence Web", "支付中心", "数据平台", "Mobile SDK", "客服系统", "Search", "增长实验"]

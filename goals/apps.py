@@ -16,7 +16,8 @@ class GoalsConfig(CadenceAppConfig):
 
     def register(self) -> None:
         from core.hooks import subscribe
-        from goals import key_results, registration
+        from goals import registration
+        from goals.services import key_results
 
         registration.register_types()
         for name in (

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from accounts.queries import membership_for
-from goals import cycles, key_results, objectives, scoring
 from goals.models import CheckIn, Cycle, KeyResult, Objective
+from goals.services import cycles, key_results, objectives, scoring
 
 WEEK = datetime.timedelta(days=7)
 CHECK_IN_TIME = datetime.time(17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # Friday afternoon, in Beijing

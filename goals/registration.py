@@ -12,7 +12,7 @@ from core.registry import Deadline, ObjectType, register
 def _refresh(actor: Any, restored: Any) -> None:
     """A restored objective or key result counts again in its cycle's progress."""
     from goals.models import KeyResult
-    from goals.tree import refresh_cycle
+    from goals.services.tree import refresh_cycle
 
     objective = restored.objective if isinstance(restored, KeyResult) else restored
     refresh_cycle(objective.cycle_id)

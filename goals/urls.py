@@ -1,4 +1,6 @@
-from goals import views_key_results, views_objectives, views_review
+from goals.views import key_results as views_key_results
+from goals.views import objectives as views_objectives
+from goals.views import review as views_review
 
 app_name = "goals"
 urlpatterns = views_objectives.urlpatterns + views_key_results.urlpatterns + views_review.urlpatterns

@@ -20,7 +20,8 @@ class ProductConfig(CadenceAppConfig):
 
     def register(self) -> None:
         from core.hooks import subscribe
-        from product import registration, releases
+        from product import registration
+        from product.services import releases
 
         registration.register_types()
         subscribe("work_item.state_changed", releases.follow_work)

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.queries import membership_for
-from product import feedback as feedback_services
-from product import products, releases, requirements
 from product.models import Horizon, Requirement
+from product.services import feedback as feedback_services
+from product.services import products, releases, requirements
 
 PRODUCT = {
     "name": "星辰 App · Stellar App",

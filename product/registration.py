@@ -10,7 +10,7 @@ from core.registry import ObjectType, register
 
 def _feedback_restored(actor: Any, feedback: Any) -> None:
     """Restored feedback counts again in the demand of the requirements it is linked to."""
-    from product.feedback import after_restore
+    from product.services.feedback import after_restore
 
     after_restore(actor, feedback)
 

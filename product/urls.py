@@ -1,4 +1,6 @@
-from product import views_feedback, views_releases, views_requirements
+from product.views import feedback as views_feedback
+from product.views import releases as views_releases
+from product.views import requirements as views_requirements
 
 app_name = "product"
 urlpatterns = views_requirements.urlpatterns + views_feedback.urlpatterns + views_releases.urlpatterns

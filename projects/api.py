@@ -13,11 +13,12 @@ from cadence.api_auth import ApiRequest
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
-from projects import export as exports
-from projects import filters, health, items, queries, services
-from projects.allocation import allocation_for
-from projects.board import Board, board_for, schedule_for
+from projects import health, queries, services
 from projects.models import Project, ProjectStatus, WorkItem
+from projects.queries import export as exports
+from projects.queries import filters
+from projects.queries.allocation import allocation_for
+from projects.queries.board import Board, board_for, schedule_for
 from projects.schemas import (
     ITEM_KEY_PATTERN,
     KEY_PATTERN,
@@ -61,6 +62,7 @@ from projects.schemas import (
     WorkflowOut,
     WorkflowPatch,
 )
+from projects.services import items
 
 router = Router(tags=["projects and work items"])
 CARD_FIELDS = tuple(CardOut.model_fields)

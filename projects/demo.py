@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.queries import membership_for
 from core.models import Activity
 from core.services import add_comment
-from projects import items as item_services
 from projects import queries, services
 from projects.models import (
     CustomField,
@@ -27,6 +26,7 @@ from projects.models import (
     Transition,
     WorkItem,
 )
+from projects.services import items as item_services
 
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)

@@ -500,7 +500,7 @@ QueryValue = Annotated[str | None, Field(None, max_length=100, pattern=r"^[^\x00
 
 
 class ItemQuery(Schema):
-    """The list's filters, sort and grouping (projects.filters declares what each accepts)."""
+    """The list's filters, sort and grouping (projects.queries.filters declares what each accepts)."""
 
     type: QueryValue = None
     state: QueryValue = None

@@ -1,6 +1,7 @@
 """Web pages of projects and work items; each views module lists its own routes."""
 
-from projects import views, views_items
+from projects import views
+from projects.views import items as views_items
 
 app_name = "projects"
 urlpatterns = [*views.urlpatterns, *views_items.urlpatterns]

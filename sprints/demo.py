@@ -11,8 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from core.models import Activity
-from projects import items as item_services
 from projects.models import WorkItem
+from projects.services import items as item_services
 from sprints import services
 from sprints.models import RetroColumn, Sprint
 

@@ -315,7 +315,7 @@ def delete_note(actor: "Membership", note: RetroNote) -> None:
 
 def note_to_item(actor: "Membership", note: RetroNote) -> RetroNote:
     """An action note becomes a work item of the project (in its backlog) and links to it."""
-    from projects.items import create_item
+    from projects.services.items import create_item
 
     project = note.sprint.project
     require_level(actor, project, Level.WORK)

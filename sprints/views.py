@@ -16,9 +16,9 @@ from accounts.web import actor_for
 from core.permissions import can
 from core.web import is_htmx, page_from, panel_context, render_page, web_view
 from projects.access import Level
-from projects.items import bulk_update
 from projects.models import Category, Project
 from projects.queries import get_project
+from projects.services.items import bulk_update
 from sprints import charts, queries, services
 from sprints.forms import (
     CapacityForm,

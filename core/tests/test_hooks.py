@@ -11,26 +11,26 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from core import hooks
-from goals import key_results
 from goals.models import ProgressSource
-from product import releases, requirements
+from goals.services import key_results
 from product.models import RequirementStatus
-from projects import items
+from product.services import releases, requirements
 from projects.hooks import WorkItemsChanged, WorkItemStatesChanged
 from projects.models import State
 from projects.queries import get_item_by_id
+from projects.services import items
 
 # Adding, removing or reordering a hook or a subscriber updates this table.
 EXPECTED = {
     "comment.added": ["notify.triggers.tell_watchers_of_comment"],
     "comment.mentioned": ["notify.triggers.tell_mentioned"],
-    "requirement.items_changed": ["goals.key_results.follow_requirement_items"],
-    "work_item.created": ["goals.key_results.follow_items"],
-    "work_item.deleted": ["goals.key_results.follow_items"],
-    "work_item.estimate_changed": ["goals.key_results.follow_items"],
-    "work_item.moved": ["goals.key_results.follow_items"],
-    "work_item.restored": ["goals.key_results.follow_items"],
-    "work_item.state_changed": ["product.releases.follow_work", "goals.key_results.follow_states"],
+    "requirement.items_changed": ["goals.services.key_results.follow_requirement_items"],
+    "work_item.created": ["goals.services.key_results.follow_items"],
+    "work_item.deleted": ["goals.services.key_results.follow_items"],
+    "work_item.estimate_changed": ["goals.services.key_results.follow_items"],
+    "work_item.moved": ["goals.services.key_results.follow_items"],
+    "work_item.restored": ["goals.services.key_results.follow_items"],
+    "work_item.state_changed": ["product.services.releases.follow_work", "goals.services.key_results.follow_states"],
 }
 
 

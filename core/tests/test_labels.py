@@ -14,7 +14,7 @@ from accounts.models import User
 from core import labels
 from core.activity import record
 from core.registry import all_types
-from projects import items
+from projects.services import items
 
 ROOT = Path(__file__).resolve().parents[2]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -9,9 +9,9 @@ import pytest
 
 from core.errors import PermissionDenied, ValidationFailed
 from core.models import Activity
-from goals import key_results
 from goals.models import CheckIn, Confidence, CycleStatus, Metric, ProgressSource
-from goals.queries_key_results import chart_of
+from goals.queries.key_results import chart_of
+from goals.services import key_results
 
 API = "/api/v1/workspaces/acme/goals"
 

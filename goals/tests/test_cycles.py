@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity
-from goals import cycles, objectives
 from goals.models import Cycle, CycleStatus, Objective
+from goals.services import cycles, objectives
 
 API = "/api/v1/workspaces/acme/goals"
 

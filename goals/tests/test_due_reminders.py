@@ -14,13 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import services as accounts
-from goals import cycles, key_results, objectives
 from goals.models import Cycle, KeyResult
+from goals.services import cycles, key_results, objectives
 from notify import services as notify
 from notify.models import Notification
 from notify.queries import title_of
 from notify.reminders import scan_due_dates
-from projects import items
+from projects.services import items
 
 NOW = datetime.datetime(2026, 11, 22, 17, 0, tzinfo=datetime.UTC)  # Monday 01:00 in Shanghai
 TODAY = datetime.date(2026, 11, 23)

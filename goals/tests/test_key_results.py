@@ -12,8 +12,8 @@ import pytest
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity, TrashItem
 from core.services import restore
-from goals import key_results
 from goals.models import KeyResult, Metric, Objective, ProgressSource
+from goals.services import key_results
 
 
 def fresh(obj: Any) -> Any:

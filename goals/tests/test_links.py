@@ -8,10 +8,10 @@ import pytest
 
 from core.errors import PermissionDenied, ValidationFailed
 from core.models import Activity
-from goals import key_results
-from goals import queries_key_results as queries
 from goals.models import CycleStatus, KeyResultLink, LinkKind
-from projects import items
+from goals.queries import key_results as queries
+from goals.services import key_results
+from projects.services import items
 
 API = "/api/v1/workspaces/acme/goals"
 

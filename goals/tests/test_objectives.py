@@ -12,10 +12,10 @@ import pytest
 from core import services as core
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity, TrashItem
-from goals import cycles, objectives
 from goals.models import Cycle, CycleStatus, KeyResult, Objective
-from goals.tree import refresh_cycle
-from product import products
+from goals.services import cycles, objectives
+from goals.services.tree import refresh_cycle
+from product.services import products
 
 API = "/api/v1/workspaces/acme/goals"
 
@@ -303,7 +303,7 @@ def test_the_api_edits_and_deletes_objectives(world: Any) -> None:
 def test_the_api_choices_are_the_models_and_smart_findings_are_shown(world: Any, monkeypatch: Any) -> None:
     from goals import smart
     from goals.models import CycleKind, ObjectiveLevel
-    from goals.schemas_objectives import GoalsCycleKind, GoalsCycleStatus, GoalsLevel
+    from goals.schemas.objectives import GoalsCycleKind, GoalsCycleStatus, GoalsLevel
 
     assert [e.value for e in GoalsLevel] == list(ObjectiveLevel.values)
     assert [e.value for e in GoalsCycleKind] == list(CycleKind.values)

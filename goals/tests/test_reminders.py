@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from core import jobs as core_jobs
-from goals import key_results
 from goals.jobs import EVENT, check_in_reminders
 from goals.models import Confidence, CycleStatus, KeyResult, Objective
+from goals.services import key_results
 from notify.models import Notification, ReminderSettings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from accounts.models import Membership
 from core.errors import NotFound, PermissionDenied
-from goals import report
 from goals.models import Confidence, KeyResult, Metric, Objective, ObjectiveLevel
+from goals.queries import report
+from goals.services.tree import refresh_cycle
 from goals.tests.test_review import add_objectives
-from goals.tree import refresh_cycle
 
 API = "/api/v1/workspaces/acme/goals"
 

@@ -9,10 +9,10 @@ import pytest
 
 from core.errors import Conflict, ValidationFailed
 from core.models import Activity
-from goals import review
 from goals.models import CheckIn, Cycle, CycleStatus, KeyResult, Metric, Objective, ObjectiveLevel
-from goals.queries_review import get_objective, review_of
-from goals.tree import refresh_cycle
+from goals.queries.review import get_objective, review_of
+from goals.services import review
+from goals.services.tree import refresh_cycle
 
 API = "/api/v1/workspaces/acme/goals"
 

@@ -8,8 +8,8 @@ import pytest
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity
-from goals import scoring
 from goals.models import CycleStatus, KeyResult, Objective
+from goals.services import scoring
 
 API = "/api/v1/workspaces/acme/goals"
 

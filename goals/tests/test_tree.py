@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from goals import objectives, queries, smart
+from goals import queries, smart
 from goals.models import Objective
+from goals.services import objectives
 
 API = "/api/v1/workspaces/acme/goals"
 
@@ -135,7 +136,7 @@ def test_queries_do_not_grow_with_the_objectives(world: Any, path: str, django_a
     assert len(found) == 30
 
 
-# The row markup goals/tree.html had before goals.tree_html wrote it in Python.
+# The row markup goals/tree.html had before goals.views.tree_html wrote it in Python.
 TEMPLATE_ROW = """{% load i18n %}{% for row in rows %}{% with o=row.objective %}
 <li class="depth-{{ row.depth }}" id="objective-{{ o.pk }}" data-depth="{{ row.depth }}">
   <a href="{% url 'goals:objective' slug o.pk %}">{{ o.title }}</a>
@@ -163,7 +164,7 @@ def test_the_rows_written_in_python_are_the_template_rows(world: Any, language: 
     from django.template import engines
     from django.utils import translation
 
-    from goals.tree_html import percent, tree_rows_html
+    from goals.views.tree_html import percent, tree_rows_html
 
     actor = world.actor("owner")
     objectives.create_objective(
@@ -184,7 +185,7 @@ def test_the_rows_written_in_python_are_the_template_rows(world: Any, language: 
 
 
 def test_the_api_tree_nodes_are_the_schema_nodes(world: Any) -> None:
-    from goals.schemas_objectives import GoalsTreeOut, ObjectiveOut
+    from goals.schemas.objectives import GoalsTreeOut, ObjectiveOut
     from tests.shapes import as_the_schema_writes, as_written
 
     actor = world.actor("owner")

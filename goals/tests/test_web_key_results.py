@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from goals import key_results
 from goals.models import CheckIn, Confidence, CycleStatus, KeyResult, KeyResultLink, Metric
-from goals.queries_key_results import panel
+from goals.queries.key_results import panel
+from goals.services import key_results
 
 
 def client_for(world: Any, role: str = "member") -> Client:
@@ -324,7 +324,7 @@ def test_the_check_in_page_reads_the_same_for_3_and_30_check_ins(
 
 
 def test_the_links_page_reads_the_same_for_3_and_30_links(world: Any, django_assert_max_num_queries: Any) -> None:
-    from projects import items
+    from projects.services import items
 
     kr, client = world.extra["child_key_result"], client_for(world)
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.models import Activity
-from goals import objectives, smart
+from goals import smart
 from goals.models import Cycle, CycleStatus, Objective
+from goals.services import objectives
 
 
 def client_for(world: Any, role: str = "member") -> Client:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from goals import key_results
 from goals.models import CycleStatus, KeyResult, KeyResultLink, ProgressSource
-from product import requirements
-from projects import items
+from goals.services import key_results
+from product.services import requirements
 from projects.models import State
 from projects.queries import get_item_by_id
+from projects.services import items
 
 
 def fresh(obj: Any) -> Any:

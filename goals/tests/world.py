@@ -24,7 +24,7 @@ from goals.models import (
     Objective,
     ObjectiveLevel,
 )
-from goals.tree import refresh_cycle
+from goals.services.tree import refresh_cycle
 
 
 def quarter_around(day: datetime.date) -> tuple[datetime.date, datetime.date]:

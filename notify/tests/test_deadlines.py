@@ -20,7 +20,7 @@ from goals.models import Cycle
 from notify import reminders, services
 from notify.events import get_event
 from notify.models import Notification
-from projects import items
+from projects.services import items
 
 TODAY = datetime.date(2026, 11, 23)
 KINDS = ("due_soon", "overdue", "escalated")

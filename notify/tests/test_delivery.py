@@ -19,7 +19,7 @@ from core.errors import PermissionDenied
 from notify import delivery, formats, services
 from notify.events import email_customer, emit, get_event
 from notify.models import Delivery, DeliveryStatus, EmailState, Notification, Preferences, WebhookEndpoint
-from projects import items
+from projects.services import items
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -23,10 +23,10 @@ from notify.events import after_quiet_hours
 from notify.models import Delivery, Notification, Preferences, ReminderSettings
 from notify.queries import title_of
 from notify.reminders import CATCH_UP_DAYS, scan_due_dates, weekly_checkins
-from projects import items
 from projects import queries as project_queries
 from projects import services as projects
 from projects.models import Category, State, WorkItem
+from projects.services import items
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = datetime.UTC

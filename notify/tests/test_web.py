@@ -14,7 +14,7 @@ from core.models import TrashItem
 from notify import delivery, queries
 from notify.events import emit
 from notify.models import Delivery, DeliveryStatus, Notification, Preferences, ReminderSettings, WebhookEndpoint
-from projects import items
+from projects.services import items
 
 INBOX = "/w/acme/notifications/"
 PREFERENCES = INBOX + "preferences/"

@@ -20,7 +20,8 @@ def seed(count: int) -> None:
     """Run inside the worker's database: `count` items assigned by one person to another, each
     queueing one email."""
     from accounts import services as accounts
-    from projects import items, services
+    from projects import services
+    from projects.services import items
 
     alice = accounts.create_user(email="alice@example.test", username="alice", password="x" * 20, check_password=False)
     bob = accounts.create_user(email="bob@example.test", username="bob", password="x" * 20, check_password=False)

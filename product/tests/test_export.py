@@ -11,8 +11,9 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.models import User
-from product import export, feedback, requirements
 from product.models import Feedback, Requirement
+from product.queries import export
+from product.services import feedback, requirements
 
 FEEDBACK = "/w/acme/feedback/export/"
 REQUIREMENTS = "/w/acme/requirements/export/"
@@ -136,7 +137,7 @@ def test_requirement_export_has_every_input_and_follows_the_filters(world: Any) 
 
 
 def test_rows_are_capped(world: Any, monkeypatch: Any) -> None:
-    from projects import export as cells
+    from projects.queries import export as cells
 
     monkeypatch.setattr(cells, "MAX_ROWS", 1)
     response = client_for(world).get(FEEDBACK, {"format": "csv"})

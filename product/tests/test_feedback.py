@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from core import queries as core_queries
 from core import services as core_services
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from product import feedback, products, requirements
 from product.models import Customer, Feedback, FeedbackLink, Requirement
+from product.services import feedback, products, requirements
 
 
 def make(world: Any, content: str = "More reports", role: str = "owner", **fields: Any) -> Feedback:

@@ -11,9 +11,10 @@ from django.test import Client
 
 from accounts.models import User
 from core.pagination import paginate
-from product import feedback, queries_feedback, requirements
 from product.models import Feedback, FeedbackLink, Requirement
-from product.schemas_feedback import FeedbackOut
+from product.queries import feedback as queries_feedback
+from product.schemas.feedback import FeedbackOut
+from product.services import feedback, requirements
 from tests.shapes import as_the_schema_writes
 
 INBOX = "/w/acme/feedback/"

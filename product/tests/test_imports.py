@@ -14,8 +14,8 @@ from openpyxl import Workbook
 
 from accounts.models import User
 from core.errors import Conflict, PermissionDenied, ValidationFailed
-from product import imports
 from product.models import Customer, Feedback, FeedbackImport
+from product.services import imports
 
 MIXED = (
     "content,channel,customer,company,segment,email,kind,sentiment,tags,date\n"

@@ -15,7 +15,6 @@ from core.errors import PermissionDenied
 from core.models import Activity
 from notify import delivery
 from notify.models import Channel, Delivery, Notification
-from product import releases, requirements
 from product.models import (
     Customer,
     Feedback,
@@ -26,8 +25,10 @@ from product.models import (
     RequirementStatus,
     StatusChange,
 )
-from projects import items, queries
+from product.services import releases, requirements
+from projects import queries
 from projects.models import State, WorkItem
+from projects.services import items
 
 S = RequirementStatus
 

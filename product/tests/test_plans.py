@@ -9,8 +9,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from product import queries, requirements
+from product import queries
 from product.models import Requirement
+from product.services import requirements
 
 
 def _plan(qs: Any) -> str:

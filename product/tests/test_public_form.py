@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from product import feedback, products
 from product.models import Customer, Feedback
+from product.services import feedback, products
 
 CLEAN = {"content": "The board is great.\nPlease add swimlanes.", "kind": "suggestion"}
 

@@ -11,8 +11,8 @@ import pytest
 from core import services as core
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity, TrashItem
-from product import products, releases, requirements
 from product.models import Release, ReleaseStatus, Requirement, RequirementStatus, StatusChange
+from product.services import products, releases, requirements
 
 API = "/api/v1/workspaces/acme"
 S = RequirementStatus
@@ -322,8 +322,8 @@ def test_the_list_filters_by_product_and_status_and_pages(world: Any) -> None:
 
 def test_the_detail_shows_each_requirement_with_the_progress_of_its_work(world: Any) -> None:
     from product.models import RequirementItem
-    from projects import items
     from projects.models import State
+    from projects.services import items
 
     owner, requirement = world.actor("owner"), world.extra["requirement"]
     project = world.extra["project"]

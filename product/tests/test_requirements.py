@@ -15,13 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.models import Activity, TrashItem
 from core.services import restore
-from product import diff, feedback, products, queries, requirements
+from product import diff, queries
 from product.models import Product, Requirement, RequirementItem, Revision, StatusChange
-from product.requirements import RANK_STEP
-from product.schemas_requirements import RequirementRowOut
-from projects import items
+from product.schemas.requirements import RequirementRowOut
+from product.services import feedback, products, requirements
+from product.services.requirements import RANK_STEP
 from projects import queries as project_queries
 from projects.models import State
+from projects.services import items
 from tests.shapes import as_the_schema_writes
 
 API = "/api/v1/workspaces/acme"

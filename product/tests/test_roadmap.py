@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ValidationFailed
-from product import products, queries_roadmap, releases, requirements
 from product.models import Release, RoadmapShare
+from product.queries import roadmap as queries_roadmap
+from product.services import products, releases, requirements
 
 API = "/api/v1/workspaces/acme"
 

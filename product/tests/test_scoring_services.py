@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
-from product import feedback, products, queries, requirements
+from product import queries
 from product.models import ProductSettings, Requirement
+from product.services import feedback, products, requirements
 
 
 def fresh(requirement: Requirement) -> Requirement:

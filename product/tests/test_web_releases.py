@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from product import releases, requirements
 from product.models import Release, RequirementItem, RoadmapShare
-from projects import items
+from product.services import releases, requirements
 from projects.models import State
+from projects.services import items
 
 
 def client_for(world: Any, role: str = "member") -> Client:

@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from product import feedback, queries, requirements
+from product import queries
 from product.models import Product, ProductSettings, Requirement, Revision
+from product.services import feedback, requirements
 
 W = "/w/acme"
 BACKLOG = W + "/requirements/"
@@ -410,7 +411,7 @@ def test_requirement_page_queries_do_not_grow(world: Any, django_assert_max_num_
     with django_assert_max_num_queries(60) as small:
         assert client.get(BACKLOG + "1/").status_code == 200
     owner = world.actor("owner")
-    from projects import items
+    from projects.services import items
 
     for i in range(10):
         item = items.create_item(owner, world.extra["project"], title=f"Task {i}")

@@ -8,8 +8,8 @@ their objects in world_feedback.py and world_releases.py."""
 from decimal import Decimal
 from typing import Any
 
-from product import products, requirements
 from product.models import ProductSettings
+from product.services import products, requirements
 from product.tests import world_feedback, world_releases
 
 

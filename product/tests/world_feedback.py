@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from product import feedback, imports, products
+from product.services import feedback, imports, products
 
 IMPORT_CSV = "content,channel,customer,company\nExport to Excel,survey,Li Lei,Acme\n导出报表,工单,韩梅梅,\n"
 

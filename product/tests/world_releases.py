@@ -9,7 +9,7 @@ other: `other_release` of `other_product` with `other_requirement` in it, and `o
 import datetime
 from typing import Any
 
-from product import releases
+from product.services import releases
 
 
 def extend(world: Any) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from projects import items, services
-from projects.allocation import allocation_for, monday_of, over_allocated_next_week, spread, working_days
+from projects import services
 from projects.models import Category, ProjectMember, WorkItem
+from projects.queries.allocation import allocation_for, monday_of, over_allocated_next_week, spread, working_days
+from projects.services import items
 
 D = datetime.date
 TODAY = D(2030, 1, 9)  # a Wednesday

@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from projects import items, queries, services
+from projects import queries, services
+from projects.services import items
 from tests.shapes import as_the_schema_writes, as_written
 
 API = "/api/v1/workspaces/acme"

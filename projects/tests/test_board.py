@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from projects import items
-from projects.board import board_for
 from projects.models import ItemType, Priority, State, WorkItem
+from projects.queries.board import board_for
+from projects.services import items
 
 BOARD = "/w/acme/projects/WEB/board/"
 

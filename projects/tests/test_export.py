@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from projects import export, items
 from projects.models import Priority
+from projects.queries import export
+from projects.services import items
 
 EXPORT = "/w/acme/projects/WEB/items/export/"
 

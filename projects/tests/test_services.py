@@ -7,8 +7,10 @@ import pytest
 
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.models import Activity
-from projects import filters, health, items, queries, services
+from projects import health, queries, services
 from projects.models import Category, Health, ItemType, State, WorkItem
+from projects.queries import filters
+from projects.services import items
 from sprints.models import Sprint
 
 TODAY = datetime.date(2026, 11, 21)

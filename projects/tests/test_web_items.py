@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from projects import items, services
+from projects import services
 from projects.models import ItemType, Priority, SavedView, State, WorkItem
+from projects.services import items
 
 LIST = "/w/acme/projects/WEB/items/"
 

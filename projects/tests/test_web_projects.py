@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.models import User
 from conftest import make_user
-from projects import items, queries, services
+from projects import queries, services
 from projects.models import (
     Category,
     CustomField,
@@ -28,6 +28,7 @@ from projects.models import (
     Workflow,
     WorkItem,
 )
+from projects.services import items
 
 CHARTER = {
     "background": "Sign-ups are slow.",
@@ -297,7 +298,7 @@ def test_allocation_page_marks_over_allocated_weeks(world: Any, web: Project) ->
 
 
 def test_project_page_summarises_next_weeks_over_allocation(world: Any, web: Project) -> None:
-    from projects.allocation import monday_of
+    from projects.queries.allocation import monday_of
 
     owner = world.actor("owner")
     # "Next week" is the signed-in user's, in their time zone (not the machine's).

@@ -4,8 +4,9 @@ the other workspace, each with a milestone and an item."""
 import datetime
 from typing import Any
 
-from projects import items, services
+from projects import services
 from projects.models import ProjectRole
+from projects.services import items
 
 
 def extend(world: Any) -> None:

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.models import Activity, TrashItem
-from projects import items
 from projects.models import Category, WorkItem
+from projects.services import items
 from sprints import queries, services
 from sprints.models import RetroColumn, Sprint, SprintStatus
 
@@ -315,7 +315,7 @@ def test_velocity_lists_closed_sprints_oldest_first(world: Any) -> None:
 def test_an_item_takes_an_open_sprint_of_its_project_only(world: Any) -> None:
     """projects reads sprints through the registry, not by importing them: the same field errors,
     and its forms offer the open sprints."""
-    from projects.forms_items import sprint_choices, sprint_rows
+    from projects.forms.items import sprint_choices, sprint_rows
 
     owner, mobile = world.actor("owner"), world.extra["mobile"]
     finish(world.extra["sprint_item"], START)

@@ -10,8 +10,8 @@ from django.test import Client
 
 from accounts.models import User
 from core.models import Activity
-from projects import items
 from projects.models import WorkItem
+from projects.services import items
 from sprints import queries, services
 from sprints.models import RetroColumn, RetroNote, Sprint, SprintCapacity, SprintStatus
 

@@ -8,9 +8,9 @@ gets one planned sprint, `startable_sprint` (WEB has no active sprint). SEC (the
 import datetime
 from typing import Any
 
-from projects import items
 from projects import services as projects
 from projects.models import ProjectRole
+from projects.services import items
 from sprints import services
 from sprints.models import RetroColumn
 

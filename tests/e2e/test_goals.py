@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.queries import membership_for
-from goals import cycles, key_results, objectives
 from goals.models import CheckIn, KeyResult, Objective
+from goals.services import cycles, key_results, objectives
 from tests.e2e.conftest import Cast, log_in
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.queries import membership_for
-from projects import items, queries, services
+from projects import queries, services
 from projects.models import WorkItem
+from projects.services import items
 from tests.e2e.conftest import Cast, log_in
 from tests.e2e.test_accessibility import severe_violations
 

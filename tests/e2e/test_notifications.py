@@ -11,9 +11,9 @@ from accounts import services as accounts
 from accounts.queries import membership_for
 from notify import delivery
 from notify.models import Delivery, Notification, WebhookEndpoint
-from projects import items
 from projects import services as projects
 from projects.models import ProjectRole
+from projects.services import items
 from tests.e2e.conftest import Cast, log_in
 from tests.e2e.test_accessibility import severe_violations
 

@@ -13,10 +13,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.queries import membership_for
 from notify import delivery
-from product import products, releases
 from product.models import Feedback, FeedbackStatus, Requirement, RequirementStatus
-from projects import items
+from product.services import products, releases
 from projects import services as projects
+from projects.services import items
 from tests.e2e.conftest import Cast, log_in
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from accounts import services as accounts
 from accounts.queries import membership_for
-from product import products, requirements
 from product.models import Requirement
+from product.services import products, requirements
 from tests.e2e.conftest import Cast, log_in
 from tests.e2e.test_accessibility import severe_violations
 

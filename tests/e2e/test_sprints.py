@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.queries import membership_for
-from projects import items
 from projects import services as projects
 from projects.models import Category, ProjectRole, WorkItem
+from projects.services import items
 from sprints import services as sprints
 from sprints.models import Sprint, SprintStatus
 from tests.e2e.conftest import Cast, log_in
