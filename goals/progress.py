@@ -4,7 +4,7 @@ its key results (weighted), and of a subtree (the roll-up). Pure functions, no d
 from collections.abc import Iterable
 from decimal import Decimal
 
-from goals.models import Metric
+from goals.models import KeyResult, Metric
 
 
 def key_result_progress(metric: str, start: Decimal, target: Decimal | None, current: Decimal) -> float:
@@ -60,3 +60,25 @@ def rolled_up(
 def suggested_score(progress: float) -> Decimal:
     """The score a key result's progress suggests at the end of a cycle, in tenths (0.0–1.0)."""
     return (Decimal(str(progress)) / 100).quantize(Decimal("0.1"))
+
+
+# --- Scores (0.0–1.0) from progress and the scores people give ------------------------------------
+
+TWO_PLACES = Decimal("0.01")
+
+
+def key_result_score(key_result: KeyResult) -> Decimal:
+    if key_result.review_score is not None:
+        return key_result.review_score
+    if key_result.self_score is not None:
+        return key_result.self_score
+    return suggested_score(key_result.progress)
+
+
+def objective_score(key_results: list[KeyResult]) -> Decimal | None:
+    """The weighted mean of the key results' scores, to two places; None without key results."""
+    total_weight = sum((kr.weight for kr in key_results), Decimal(0))
+    if total_weight <= 0:
+        return None
+    total = sum((kr.weight * key_result_score(kr) for kr in key_results), Decimal(0))
+    return (total / total_weight).quantize(TWO_PLACES)

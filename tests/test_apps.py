@@ -45,7 +45,8 @@ def test_conventional_files_are_declared_and_declarations_resolve() -> None:
     for config in cadence_apps():
         for file, (attribute, expected) in PARTS.items():
             declared = getattr(config, attribute)
-            if (ROOT / config.name / file).is_file():
+            package = ROOT / config.name / file.removesuffix(".py") / "__init__.py"
+            if (ROOT / config.name / file).is_file() or package.is_file():
                 assert declared == expected.format(app=config.name), f"{config.name} does not declare {file}"
             else:
                 assert declared is None, f"{config.name} declares {attribute} but has no {file}"

@@ -7,12 +7,21 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HANDLERS = sorted(p for name in ("views*.py", "api*.py") for p in ROOT.glob(f"*/{name}") if ".venv" not in p.parts)
+APP_DIRS = sorted(p.parent for p in ROOT.glob("*/apps.py"))
+
+
+def layer(name: str) -> list[Path]:
+    """An app layer's modules: `<app>/<name>.py`, or every module of the package `<app>/<name>/`."""
+    return sorted(p for app in APP_DIRS for p in [app / f"{name}.py", *(app / name).glob("*.py")] if p.is_file())
+
+
+# Views, API handlers and forms read through queries and write through services.
+HANDLERS = layer("views") + layer("api") + layer("forms")
 FORBIDDEN = re.compile(r"\.objects\.|\.save\(|\.delete\(\)|\.update\(|\.create\(")
 
 
-def test_handlers_never_touch_models_directly() -> None:
-    assert HANDLERS, "no views or api modules found"
+def test_handlers_and_forms_never_touch_models_directly() -> None:
+    assert HANDLERS, "no views, api or forms modules found"
     offences = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in HANDLERS
@@ -20,6 +29,46 @@ def test_handlers_never_touch_models_directly() -> None:
         if FORBIDDEN.search(line)
     ]
     assert offences == []
+
+
+def test_queries_never_import_services() -> None:
+    """Reads do not write: a query module importing a service would let a page write by reading."""
+    offences = [
+        f"{path.relative_to(ROOT)}:{number}: {module}"
+        for path in layer("queries")
+        for number, module in imports_in(path.read_text())
+        if ".services" in f".{module}" or module.endswith("services")
+    ]
+    assert offences == []
+
+
+# --- One layout in every app (docs/architecture.md, "Where things go") ---
+
+LAYERS = {"models", "services", "queries", "schemas", "api", "forms", "views", "urls"}
+DECLARATIONS = {"apps", "access", "events", "hooks", "jobs", "registration", "demo"}
+DJANGO = {"__init__", "migrations", "management", "templates", "templatetags", "tests", "context_processors"}
+# What an app keeps besides its layers: pure rules with no database (named for what they compute)
+# and the few modules that are an app's own job. core is the shared library and keeps its own names.
+OWN = {
+    "accounts": {"backup", "web"},
+    "notify": {"delivery", "formats", "reminders", "triggers"},
+    "sprints": {"charts"},
+    "projects": {"health"},
+    "product": {"diff", "scoring"},
+    "goals": {"progress", "smart"},
+}
+
+
+def test_every_app_has_the_same_layout() -> None:
+    strays = {}
+    for app in APP_DIRS:
+        if app.name == "core":
+            continue
+        names = {p.stem for p in app.iterdir() if p.suffix == ".py" or (p.is_dir() and p.name != "__pycache__")}
+        stray = names - LAYERS - DECLARATIONS - DJANGO - OWN.get(app.name, set())
+        if stray:
+            strays[app.name] = sorted(stray)
+    assert strays == {}, "modules outside the layout (docs/architecture.md): add them to a layer"
 
 
 def test_every_app_with_tests_is_collected() -> None:

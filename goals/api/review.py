@@ -61,7 +61,7 @@ def _score_out(key_result: Any) -> dict[str, Any]:
         "objective_id": key_result.objective_id,
         "self_score": key_result.self_score,
         "review_score": key_result.review_score,
-        "score": scoring.key_result_score(key_result),
+        "score": progress.key_result_score(key_result),
         "suggested_score": progress.suggested_score(key_result.progress),
         "objective_score": objective_score,
         "version": key_result.version,

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, Membership
 from core.errors import ValidationFailed
+from goals import progress
 from goals.models import CheckIn, Confidence, Cycle, KeyResult, Objective, ObjectiveLevel
 from goals.queries.review import get_cycle
-from goals.services import scoring
 from projects.queries.export import XLSX_TYPE, safe_cell
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Group:
     def average_score(self) -> Decimal | None:
         if not self.score_count:
             return None
-        return (self.score_total / self.score_count).quantize(scoring.TWO_PLACES)
+        return (self.score_total / self.score_count).quantize(progress.TWO_PLACES)
 
     def add(self, objective: Objective, results: list[KeyResult]) -> None:
         self.objectives += 1
@@ -113,7 +113,7 @@ def cycle_report(actor: "Actor", cycle_id: int) -> Report:
     for objective in objectives:
         mine = results[objective.pk]
         objective.report_score = (  # type: ignore[attr-defined]
-            objective.score if objective.score is not None else scoring.objective_score(mine)
+            objective.score if objective.score is not None else progress.objective_score(mine)
         )
         if objective.level == ObjectiveLevel.COMPANY:
             key, label = "company", _("Whole company")

@@ -168,20 +168,19 @@ def review_of(actor: "Membership", objective_id: int) -> dict[str, Any]:
     """What the review page shows: the subtree with each key result's values, progress, confidence,
     scores (given and suggested) and each objective's score and assessments. A constant number of
     queries however big the subtree."""
-    from goals import progress
-    from goals.services import scoring
+    from goals import access, progress
 
     root = get_objective(actor, objective_id)
     objectives = subtree(root)
     for objective in objectives:
-        objective.may_self_assess = scoring.refusal(actor, objective, "self_assessment") is None  # type: ignore[attr-defined]
-        objective.may_review = scoring.refusal(actor, objective, "review_note") is None  # type: ignore[attr-defined]
+        objective.may_self_assess = access.refusal(actor, objective, "self_assessment") is None  # type: ignore[attr-defined]
+        objective.may_review = access.refusal(actor, objective, "review_note") is None  # type: ignore[attr-defined]
         for key_result in objective.results:  # type: ignore[attr-defined]
             key_result.suggested_score = progress.suggested_score(key_result.progress)
-            key_result.effective_score = scoring.key_result_score(key_result)
-            key_result.may_self_score = scoring.refusal(actor, key_result, "self_score") is None
-            key_result.may_review = scoring.refusal(actor, key_result, "review_score") is None
+            key_result.effective_score = progress.key_result_score(key_result)
+            key_result.may_self_score = access.refusal(actor, key_result, "self_score") is None
+            key_result.may_review = access.refusal(actor, key_result, "review_score") is None
         objective.effective_score = (  # type: ignore[attr-defined]
-            objective.score if objective.score is not None else scoring.objective_score(objective.results)  # type: ignore[attr-defined]
+            objective.score if objective.score is not None else progress.objective_score(objective.results)  # type: ignore[attr-defined]
         )
     return {"root": root, "cycle": root.cycle, "objectives": objectives}

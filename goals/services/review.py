@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.activity import record
 from core.errors import Conflict, ValidationFailed
 from core.permissions import require
+from goals import access
 from goals.models import KeyResult, Objective
 from goals.queries.review import subtree
 from goals.services import key_results, scoring
@@ -47,7 +48,7 @@ def _refusals(actor: "Membership", target: KeyResult | Objective, wanted: dict[s
     found = {}
     for name, value in wanted.items():
         if getattr(target, name) != value:
-            reason = scoring.refusal(actor, target, name)
+            reason = access.refusal(actor, target, name)
             if reason is not None:
                 found[name] = reason
     return found

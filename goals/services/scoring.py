@@ -13,34 +13,16 @@ from django.utils.translation import gettext as _
 
 from core.activity import diff, record, snapshot
 from core.errors import PermissionDenied, ValidationFailed
-from core.permissions import can, require
+from core.permissions import require
 from core.versioning import save_versioned
-from goals import progress
+from goals.access import refusal
 from goals.models import Cycle, KeyResult, Objective
+from goals.progress import TWO_PLACES, objective_score
 from goals.services.cycles import require_writable
 from product.services.products import clean_text
 
 if TYPE_CHECKING:
     from accounts.models import Membership
-
-TWO_PLACES = Decimal("0.01")
-
-
-def key_result_score(key_result: KeyResult) -> Decimal:
-    if key_result.review_score is not None:
-        return key_result.review_score
-    if key_result.self_score is not None:
-        return key_result.self_score
-    return progress.suggested_score(key_result.progress)
-
-
-def objective_score(key_results: list[KeyResult]) -> Decimal | None:
-    """The weighted mean of the key results' scores, to two places; None without key results."""
-    total_weight = sum((kr.weight for kr in key_results), Decimal(0))
-    if total_weight <= 0:
-        return None
-    total = sum((kr.weight * key_result_score(kr) for kr in key_results), Decimal(0))
-    return (total / total_weight).quantize(TWO_PLACES)
 
 
 def score_cycle(cycle: Cycle) -> None:
@@ -82,22 +64,6 @@ def clean_score(field: str, value: Any) -> Decimal | None:
     if rounded != number or rounded % SCORE_STEP != 0:
         raise ValidationFailed({field: _("Give the score in steps of 0.05, such as 0.7 or 0.75.")})
     return rounded + Decimal("0.00")  # never -0.00
-
-
-def refusal(actor: "Membership", target: KeyResult | Objective, field: str) -> str | None:
-    """Why the actor may not set `field` of `target` (a message), or None when they may."""
-    if not can(actor, "goals.edit"):
-        return str(PermissionDenied.title)
-    own = target.owner_id == actor.user_id
-    if field == "self_score" and not own and not can(actor, "goals.manage"):
-        return _("Only the key result's owner or an admin gives its self-score.")
-    if field == "review_score" and own:
-        return _("You own this key result: someone else gives the reviewer's score.")
-    if field == "self_assessment" and not own:
-        return _("Only the objective's owner writes its self-assessment.")
-    if field == "review_note" and own:
-        return _("You own this objective: someone else writes the reviewer's assessment.")
-    return None
 
 
 def refresh_objective_scores(objective_ids: set[int]) -> None:

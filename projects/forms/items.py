@@ -8,8 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
 from core.permissions import can
-from projects.models import FieldKind, ItemType, Priority, Project, State, Transition, WorkItem
-from projects.queries import ITEM_KEY, SPRINT_CLOSED, fields_of, members_of, milestones_of, sprints_of, states_of
+from projects.models import FieldKind, ItemType, Priority, Project, WorkItem
+from projects.queries import (
+    ITEM_KEY,
+    SPRINT_CLOSED,
+    fields_of,
+    item_id_in,
+    members_of,
+    milestones_of,
+    sprints_of,
+    states_of,
+)
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -62,16 +71,6 @@ def sprint_choices(project: Project, *, open_only: bool = False) -> list[tuple[i
 def sprint_rows(project: Project) -> list[tuple[int, str, str]]:
     """(id, name, status) of the project's sprints, newest first."""
     return list(sprints_of(project).order_by("-start_date", "-id").values_list("pk", "name", "status"))
-
-
-def transition_targets(item: WorkItem) -> list[State]:
-    """The states the workflow allows the item to move to from where it is."""
-    ids = Transition.objects.filter(source_id=item.state_id).values("target_id")
-    return list(State.objects.filter(pk__in=ids).order_by("position", "id"))
-
-
-def workflow_states(item: WorkItem) -> list[State]:
-    return list(State.objects.filter(workflow_id=item.state.workflow_id).order_by("position", "id"))
 
 
 def milestone_choices(project: Project) -> list[tuple[int, str]]:
@@ -255,10 +254,10 @@ class ItemForm(ServiceForm):
         match = ITEM_KEY.match(key)
         if not match or match.group(1) != self.project.key:
             raise forms.ValidationError(_("Enter the key of an item of this project."))
-        parent = WorkItem.objects.filter(project=self.project, number=int(match.group(2))).values("pk").first()
-        if parent is None:
+        parent_id = item_id_in(self.project, int(match.group(2)))
+        if parent_id is None:
             raise forms.ValidationError(_("There is no item with this key in this project."))
-        return int(parent["pk"])
+        return parent_id
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in (self.cleaned_data.get("tags") or "").split(",") if t.strip()]

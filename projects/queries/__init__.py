@@ -24,6 +24,7 @@ from projects.models import (
     SavedView,
     State,
     TimeLog,
+    Transition,
     Workflow,
     WorkItem,
 )
@@ -350,3 +351,19 @@ def item_row_json(row: dict[str, Any]) -> dict[str, Any]:
         "version": row["version"],
         "updated_at": row["updated_at"],
     }
+
+
+def transition_targets(item: WorkItem) -> list[State]:
+    """The states the workflow allows the item to move to from where it is."""
+    ids = Transition.objects.filter(source_id=item.state_id).values("target_id")
+    return list(State.objects.filter(pk__in=ids).order_by("position", "id"))
+
+
+def workflow_states(item: WorkItem) -> list[State]:
+    return list(State.objects.filter(workflow_id=item.state.workflow_id).order_by("position", "id"))
+
+
+def item_id_in(project: Project, number: int) -> int | None:
+    """The id of the project's item with this number, if there is one."""
+    row = WorkItem.objects.filter(project=project, number=number).values("pk").first()
+    return int(row["pk"]) if row else None

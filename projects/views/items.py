@@ -36,12 +36,11 @@ from projects.forms.items import (
     sprint_choices,
     sprint_rows,
     state_choices,
-    transition_targets,
-    workflow_states,
 )
 from projects.models import FieldKind, Project, WorkItem
 from projects.queries import board as boards
 from projects.queries import export as exports
+from projects.queries import transition_targets, workflow_states
 from projects.queries.filters import FAR_FUTURE, FILTERS, GROUPS, apply, check_query
 from projects.services import items as services
 
