@@ -260,13 +260,26 @@ class SharedWorld:
         return copy.deepcopy(self.snapshot)
 
 
+_open_worlds: list[SharedWorld] = []  # this process's, once a test asked for the database
+
+
 @pytest.fixture(scope="session")
 def _shared_world(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SharedWorld]:
     shared = SharedWorld(django_db_blocker, tmp_path_factory)
+    _open_worlds.append(shared)
     yield shared
     shared.close()
+    _open_worlds.remove(shared)
+
+
+@pytest.fixture(autouse=True)
+def _no_world_for_others(request: pytest.FixtureRequest) -> None:
+    """A test without the world runs outside its transaction, database or not, as code runs in use."""
+    if not _uses_shared_world(request.node):
+        for shared in _open_worlds:
+            shared.close()
 
 
 @pytest.fixture
