@@ -1,5 +1,5 @@
-"""Shared endpoints: the activity feed, history, comments, attachments, watchers and the trash of any
-object."""
+"""Shared endpoints: the activity feed, history, comments, attachments, watchers, links and the trash
+of any object."""
 
 import functools
 from collections.abc import Callable
@@ -26,6 +26,8 @@ from core.schemas import (
     CommentIn,
     CommentOut,
     CommentPatch,
+    LinkIn,
+    LinkOut,
     PathId,
     Problem,
     RestoredOut,
@@ -229,6 +231,50 @@ def unwatch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName
     actor = actor_in(request.auth, workspace)
     services.unwatch(actor, target_type=target_type, target_id=target_id)
     return {"watching": False}
+
+
+@router.get(OBJECT + "/links", response={200: page_of(LinkOut), **ERRORS}, tags=["links"])
+def list_links(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    target_type: TypeName,
+    target_id: PathId,
+    cursor: Cursor = None,
+    limit: Limit = None,
+) -> Any:
+    """Links from and to the object, oldest first, each with the other end as this one sees it.
+    Links whose other end is in the trash or hidden from the caller are left out (a page may
+    then hold fewer than `limit`)."""
+    actor = actor_in(request.auth, workspace)
+    return queries.links_page(actor, target_type, target_id, cursor=cursor, limit=limit)
+
+
+@router.post(OBJECT + "/links", response={201: LinkOut, **ERRORS}, tags=["links"])
+def add_link(
+    request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId, payload: LinkIn
+) -> Any:
+    """Link this object to another: needs the right to edit this object's type and to see the
+    other. A kind that reads the same both ways (`relates_to`) is refused when the other end
+    already has it."""
+    actor = actor_in(request.auth, workspace)
+    new = services.link(
+        actor,
+        source_type=target_type,
+        source_id=target_id,
+        kind=payload.kind,
+        target_type=payload.target_type,
+        target_id=payload.target_id,
+        target_key=payload.target_key,
+    )
+    return Status(201, queries.link_views(actor, target_type, target_id, [new])[0])
+
+
+@router.delete("/workspaces/{workspace}/links/{link_id}", response={204: None, **ERRORS}, tags=["links"])
+def delete_link(request: ApiRequest, workspace: WorkspaceSlug, link_id: PathId) -> Any:
+    """Needs both ends visible and the right to edit either end's type."""
+    actor = actor_in(request.auth, workspace)
+    services.unlink(actor, queries.get_link(actor, link_id))
+    return Status(204, None)
 
 
 @router.get("/workspaces/{workspace}/trash", response={200: page_of(TrashItemOut), **ERRORS})

@@ -12,7 +12,7 @@ class CoreConfig(CadenceAppConfig):
         NavEntry(_("Activity"), "core:activity", "activity.view", order=90),
         NavEntry(_("Trash"), "core:trash", "trash.view", order=91),
     )
-    declarations = ("core.permissions", "core.attachments", "core.jobs", "core.services")
+    declarations = ("core.permissions", "core.attachments", "core.links", "core.jobs", "core.services")
     test_world = "core.tests.world"
     test_access = "core.tests.access"
 

@@ -1,5 +1,6 @@
-"""Forms the web shares: the base for every form that feeds a service, comments, feed filters."""
+"""Forms the web shares: the base for every form that feeds a service, comments, links, feed filters."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, RateLimited, ValidationFailed
 from core.labels import TYPE_LABELS, VERB_LABELS
+from core.links import all_kinds
 from core.registry import type_names
 from core.services import COMMENT_MAX_LENGTH
 
@@ -85,6 +87,30 @@ class AttachmentForm(ServiceForm):
     """One file for an object; the service checks the size and stores it under a generated name."""
 
     file = forms.FileField(label=_("File"))
+
+
+class LinkForm(ServiceForm):
+    """A link from the object of the panel: its kind, the other end's type, and its key or id."""
+
+    kind = forms.ChoiceField(label=_("Kind of link"))
+    target_type = forms.ChoiceField(label=_("Linked object's type"))
+    target = forms.CharField(
+        label=_("Key or id"), max_length=100, help_text=_("A key such as WEB-12 or REQ-4, or the object's number id.")
+    )
+
+    def __init__(self, *args: Any, types: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("kind", [(kind.name, kind.label) for kind in all_kinds()])
+        self.set_choices("target_type", types)
+
+    def target_fields(self) -> dict[str, Any]:
+        """The service's way of naming the target: digits are an id, anything else a key."""
+        text = self.cleaned_data["target"].strip()
+        return {"target_id": int(text)} if re.fullmatch(r"[0-9]{1,15}", text) else {"target_key": text}
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The service names the target by the field it was given in; here both are `target`.
+        super().add_error("target" if field in {"target_id", "target_key"} else field, error)
 
 
 VERB_CHOICES = [("", _("All actions")), *VERB_LABELS.items()]

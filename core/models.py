@@ -1,5 +1,5 @@
 """What every domain shares: versioned and soft-deletable bases, the activity log, comments,
-mentions, watchers, the trash, throttles and the scheduler's bookkeeping."""
+mentions, watchers, typed links, the trash, throttles and the scheduler's bookkeeping."""
 
 from typing import Any
 
@@ -160,3 +160,43 @@ class Attachment(SoftDeleteModel):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class Link(models.Model):
+    """A typed link from one registered object to another ("WEB-3 blocks WEB-7"); its kinds are
+    declared in core.links.
+
+    While an end is in the trash its flag is set (core.services.soft_delete, in the same
+    transaction), so lists hide the link with a plain column filter and restoring the end shows it
+    again; purging the end deletes the link.
+    """
+
+    # No index of its own: both indexes below start with the workspace.
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
+    source_type = models.CharField(max_length=40)
+    source_id = models.BigIntegerField()
+    target_type = models.CharField(max_length=40)
+    target_id = models.BigIntegerField()
+    kind = models.CharField(max_length=40)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    source_trashed = models.BooleanField(default=False)
+    target_trashed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "target_type", "target_id", "kind"], name="link_once"
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(source_type=models.F("target_type")) & models.Q(source_id=models.F("target_id"))),
+                name="link_not_to_itself",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "source_type", "source_id", "id"], name="link_source"),
+            models.Index(fields=["workspace", "target_type", "target_id", "id"], name="link_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_type}:{self.source_id} {self.kind} {self.target_type}:{self.target_id}"

@@ -1,4 +1,4 @@
-"""Object types that the shared behaviour (history, comments, watchers, trash) works on.
+"""Object types that the shared behaviour (history, comments, watchers, links, trash) works on.
 
 Each app registers its types in its AppConfig.ready(); the shared endpoints find them by name,
 so a new module gets comments, watchers, history and trash by declaring itself here.
@@ -59,6 +59,9 @@ class ObjectType:
     # Runs in the restore's transaction, after the object is back (recount what it feeds).
     on_restore: Callable[[Any, Any], None] | None = None
     deadline: Deadline | None = None
+    # The id of the object with this human key ("WEB-12", "REQ-4") in the actor's workspace, or None:
+    # links name their target by key where its type has one.
+    lookup: Callable[[Any, str], int | None] | None = None
 
     def label(self, obj: Any) -> str:
         return str(obj)[:200]

@@ -1,7 +1,7 @@
 """Schema building blocks shared by every resource: strict input, bounded types, pages."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
@@ -118,4 +118,33 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     uploaded_by: UserBrief
+    created_at: datetime
+
+
+class LinkIn(In):
+    """A link from this object: `kind` is one of the declared kinds; the target is named by
+    `target_id`, or by `target_key` ("WEB-12", "REQ-4") where its type has keys."""
+
+    kind: Text(40, 1)  # type: ignore[valid-type]
+    target_type: Text(40, 1)  # type: ignore[valid-type]
+    target_id: Id | None = None
+    target_key: Text(100, 1) | None = None  # type: ignore[valid-type]
+
+
+class LinkEndOut(Schema):
+    type: str
+    id: int
+    label: str
+    url: str | None
+
+
+class LinkOut(Schema):
+    """A link as this object sees it: `label` reads the kind from this end ("Is blocked by")."""
+
+    id: int
+    kind: str
+    direction: Literal["outgoing", "incoming"]
+    label: str
+    other: LinkEndOut
+    created_by: UserBrief | None
     created_at: datetime

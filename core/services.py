@@ -1,4 +1,4 @@
-"""Shared writes: comments with mentions, watchers, soft delete, restore and purge."""
+"""Shared writes: comments with mentions, watchers, typed links, soft delete, restore and purge."""
 
 import datetime
 import functools
@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,10 @@ from core import hooks, markdown
 from core.activity import record
 from core.actors import Actor, members_named
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.models import Attachment, Comment, Mention, TrashItem, Watcher
+from core.links import all_kinds, get_kind
+from core.models import Attachment, Comment, Link, Mention, TrashItem, Watcher
 from core.permissions import can, require
-from core.registry import get_type, load_visible, type_of
+from core.registry import get_type, load_visible, type_names, type_of
 from core.versioning import save_versioned
 
 COMMENT_MAX_LENGTH = 20000
@@ -145,6 +147,112 @@ def unwatch(actor: Actor, *, target_type: str, target_id: int) -> None:
     Watcher.objects.filter(target_type=target_type, target_id=target.pk, user=actor.user).delete()
 
 
+def _link_target(actor: Actor, target_type: str, target_id: int | None, target_key: str | None) -> tuple[Any, str]:
+    """The object a new link points to, and the field that named it: by id, or by its type's key."""
+    if target_type not in type_names():
+        raise ValidationFailed({"target_type": _("Choose one of the types that can be linked.")})
+    if (target_id is None) == (target_key is None):
+        raise ValidationFailed({"target_id": _("Name the object to link to by its id or by its key (one of them).")})
+    object_type = get_type(target_type)
+    field = "target_id" if target_id is not None else "target_key"
+    not_found = ValidationFailed({field: _("There is no such object, or you may not see it.")})
+    if target_key is not None:
+        if object_type.lookup is None:
+            raise ValidationFailed({"target_key": _("Objects of this type have no key: give the id.")})
+        if not can(actor, object_type.view_capability):
+            raise not_found
+        target_id = object_type.lookup(actor, target_key)
+    if target_id is None:
+        raise not_found
+    try:
+        return load_visible(actor, target_type, target_id), field
+    except NotFound:
+        raise not_found from None
+
+
+def _label(obj: Any) -> str:
+    return type_of(obj).label(obj)
+
+
+def link(
+    actor: Actor,
+    *,
+    source_type: str,
+    source_id: int,
+    kind: str,
+    target_type: str,
+    target_id: int | None = None,
+    target_key: str | None = None,
+) -> Link:
+    """Link the source to the target (by id, or by key where its type has keys). Needs the right to
+    edit the source's type and to see the target; recorded in the history of both."""
+    require(actor, "link.create")
+    source = load_visible(actor, source_type, source_id)
+    require(actor, get_type(source_type).edit_capability)
+    link_kind = get_kind(kind)
+    if link_kind is None:
+        names = ", ".join(k.name for k in all_kinds())
+        raise ValidationFailed({"kind": _("Choose one of these kinds of link: %(kinds)s.") % {"kinds": names}})
+    target, field = _link_target(actor, target_type, target_id, target_key)
+    if (target_type, target.pk) == (source_type, source.pk):
+        raise ValidationFailed({field: _("An object cannot be linked to itself.")})
+    same = Q(source_type=source_type, source_id=source.pk, target_type=target_type, target_id=target.pk)
+    if link_kind.symmetric:  # "A relates to B" is "B relates to A"
+        same |= Q(source_type=target_type, source_id=target.pk, target_type=source_type, target_id=source.pk)
+    already = ValidationFailed({field: _("These objects are already linked this way.")})
+    if Link.objects.filter(same, workspace_id=actor.workspace_id, kind=kind).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            new = Link.objects.create(
+                workspace_id=actor.workspace_id,
+                source_type=source_type,
+                source_id=source.pk,
+                target_type=target_type,
+                target_id=target.pk,
+                kind=kind,
+                created_by=actor.user,
+            )
+            record(actor, "linked", source, {link_kind.name: [None, _label(target)]})
+            record(actor, "linked", target, {link_kind.inverse: [None, _label(source)]})
+    except IntegrityError:  # the same link, added at the same moment
+        raise already from None
+    return new
+
+
+def unlink(actor: Actor, link: Link) -> None:
+    """Remove a link: both ends visible, and the right to edit either end's type."""
+    require(actor, "link.create")
+    source = load_visible(actor, link.source_type, link.source_id)
+    target = load_visible(actor, link.target_type, link.target_id)
+    if not (can(actor, type_of(source).edit_capability) or can(actor, type_of(target).edit_capability)):
+        raise PermissionDenied()
+    link_kind = get_kind(link.kind)
+    inverse = link_kind.inverse if link_kind else link.kind
+    with transaction.atomic():
+        deleted, _rows = Link.objects.filter(pk=link.pk).delete()
+        if not deleted:
+            raise NotFound()
+        record(actor, "unlinked", source, {link.kind: [_label(target), None]})
+        record(actor, "unlinked", target, {inverse: [_label(source), None]})
+
+
+def _links_of(workspace_id: int, type_name: str, object_id: int) -> tuple[models.QuerySet, models.QuerySet]:
+    """(the links from the object, the links to it): each read through its own index."""
+    links = Link.objects.filter(workspace_id=workspace_id)
+    return (
+        links.filter(source_type=type_name, source_id=object_id),
+        links.filter(target_type=type_name, target_id=object_id),
+    )
+
+
+def _mark_links(workspace_id: int, type_name: str, object_id: int, *, trashed: bool) -> None:
+    """Hide the links of an object that goes to the trash, or show them again when it comes back."""
+    outgoing, incoming = _links_of(workspace_id, type_name, object_id)
+    outgoing.update(source_trashed=trashed)
+    incoming.update(target_trashed=trashed)
+
+
 def soft_delete(actor: Actor, obj: Any) -> None:
     """Move an object to the trash. The caller has checked the domain's own delete rules."""
     object_type = type_of(obj)
@@ -166,6 +274,7 @@ def soft_delete(actor: Actor, obj: Any) -> None:
             deleted_by=actor.user,
             deleted_at=now,
         )
+        _mark_links(actor.workspace_id, object_type.name, obj.pk, trashed=True)
         record(actor, "deleted", obj)
 
 
@@ -189,6 +298,7 @@ def restore(actor: Actor, item: TrashItem) -> Any:
         type(obj).all_objects.filter(pk=obj.pk).update(deleted_at=None, deleted_by=None)
         obj.deleted_at = None
         item.delete()
+        _mark_links(item.workspace_id, item.target_type, obj.pk, trashed=False)
         record(actor, "restored", obj)
         on_restore = get_type(item.target_type).on_restore
         if on_restore is not None:
@@ -207,6 +317,8 @@ def purge_trash(*, now: datetime.datetime | None = None) -> int:
             if target is not None:
                 record(None, "purged", target, workspace_id=item.workspace_id)
                 target.delete()
+                for links in _links_of(item.workspace_id, item.target_type, item.target_id):
+                    links.delete()
                 # The object's files go with it (or the file itself, for an attachment).
                 files = (
                     [target]

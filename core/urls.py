@@ -21,4 +21,10 @@ urlpatterns = [
         views.delete_attachment,
         name="attachment-delete",
     ),
+    path("w/<slug:workspace>/o/<str:target_type>/<int:target_id>/links/", views.links, name="links"),
+    path(
+        "w/<slug:workspace>/o/<str:target_type>/<int:target_id>/links/<int:link_id>/delete/",
+        views.delete_link,
+        name="link-delete",
+    ),
 ]

@@ -1,4 +1,4 @@
-"""Shared pages: the activity feed, the trash, and the comments, attachments and
+"""Shared pages: the activity feed, the trash, and the comments, attachments, links and
 watching of any registered object."""
 
 from typing import cast
@@ -13,9 +13,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import attachments, queries, services
 from core.actors import Actor
-from core.forms import ActivityFilterForm, AttachmentForm, CommentForm
+from core.errors import NotFound
+from core.forms import ActivityFilterForm, AttachmentForm, CommentForm, LinkForm, ServiceForm
 from core.pagination import paginate
-from core.web import actor_for, is_htmx, object_url, page_from, panel_context, readable_changes, render_page, web_view
+from core.web import (
+    actor_for,
+    is_htmx,
+    linkable_types,
+    links_context,
+    object_url,
+    page_from,
+    panel_context,
+    readable_changes,
+    render_page,
+    web_view,
+)
 
 
 @web_view
@@ -55,17 +67,23 @@ def _panel_partial(
     target_id: int,
     partial: str,
     *,
-    form: CommentForm | None = None,
+    form: ServiceForm | None = None,
 ) -> HttpResponse:
     """The changed part of an object's panel for htmx; without htmx, back to the object's page."""
     if not is_htmx(request):
-        errors = [*form.errors.get("body", []), *form.non_field_errors()] if form else []
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors] if form else []
         for error in errors:
             messages.error(request, error)
         return redirect(
             object_url(actor, target_type, target_id, reverse("accounts:home", args=[actor.workspace.slug]))
         )
-    context = panel_context(actor, target_type, target_id, comment_form=form)
+    context = panel_context(
+        actor,
+        target_type,
+        target_id,
+        comment_form=form if isinstance(form, CommentForm) else None,
+        link_form=form if isinstance(form, LinkForm) else None,
+    )
     status = form.status if form else 200
     return render(request, f"core/object_panel.html#{partial}", context, status=status)
 
@@ -136,3 +154,47 @@ def delete_attachment(request: HttpRequest, workspace: str, attachment_id: int) 
     if not is_htmx(request):
         messages.success(request, _("“%(name)s” was moved to the trash.") % {"name": attachment.file_name})
     return _panel_partial(request, actor, attachment.target_type, attachment.target_id, "attachments")
+
+
+@web_view
+def links(request: HttpRequest, workspace: str, target_type: str, target_id: int) -> HttpResponse:
+    """GET: a further page of the object's links (the panel's "More links"). POST: add a link."""
+    actor = actor_for(request, workspace)
+    if request.method != "POST":
+        if not is_htmx(request):
+            return _panel_partial(request, actor, target_type, target_id, "links")
+        cursor = request.GET.get("cursor") or None
+        context = {
+            **links_context(actor, target_type, target_id, cursor=cursor),
+            "actor": actor,
+            "target_type": target_type,
+            "target_id": target_id,
+            "more_object_links": True,
+        }
+        return render(request, "core/object_panel.html#link-rows", context)
+    form = LinkForm(request.POST, types=linkable_types(actor))
+    if form.is_valid():
+        with form.service_errors():
+            services.link(
+                actor,
+                source_type=target_type,
+                source_id=target_id,
+                kind=form.cleaned_data["kind"],
+                target_type=form.cleaned_data["target_type"],
+                **form.target_fields(),
+            )
+            return _panel_partial(request, actor, target_type, target_id, "links")
+    return _panel_partial(request, actor, target_type, target_id, "links", form=form)
+
+
+@web_view
+@require_POST
+def delete_link(request: HttpRequest, workspace: str, target_type: str, target_id: int, link_id: int) -> HttpResponse:
+    """Remove a link from the panel of one of its ends."""
+    actor = actor_for(request, workspace)
+    link = queries.get_link(actor, link_id)
+    ends = {(link.source_type, link.source_id), (link.target_type, link.target_id)}
+    if (target_type, target_id) not in ends:
+        raise NotFound()
+    services.unlink(actor, link)
+    return _panel_partial(request, actor, target_type, target_id, "links")

@@ -15,12 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core import attachments, queries
 from core.actors import Actor, actor_in
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
-from core.forms import AttachmentForm, CommentForm
-from core.labels import field_label
+from core.forms import AttachmentForm, CommentForm, LinkForm
+from core.labels import TYPE_LABELS, field_label
 from core.models import Activity
 from core.pagination import Page, paginate
 from core.permissions import Role, can
-from core.registry import get_type, load_visible
+from core.registry import all_types, get_type, load_visible
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 HISTORY_LENGTH = 20
@@ -160,12 +160,42 @@ def readable_changes(actor: Actor, activities: list[Activity]) -> list[Activity]
     return activities
 
 
-def panel_context(
-    actor: Actor, target_type: str, target_id: int, *, comment_form: CommentForm | None = None
+def linkable_types(actor: Actor) -> list[tuple[str, Any]]:
+    """The types a link can point to from a page: those with a page of their own the actor may see."""
+    types = [t.name for t in all_types() if t.web_url is not None and can(actor, t.view_capability)]
+    return sorted(((name, TYPE_LABELS.get(name, name)) for name in types), key=lambda choice: str(choice[1]))
+
+
+def links_context(
+    actor: Actor, target_type: str, target_id: int, *, cursor: str | None = None, link_form: LinkForm | None = None
 ) -> dict[str, Any]:
-    """History, comments, attachments and watching of one registered object, for core/object_panel.html."""
+    """The links panel: a page of links (the first, or the one after `cursor`), and who may add or
+    remove them."""
+    may_link = can(actor, "link.create")
+    return {
+        "object_links": queries.links_page(
+            actor, target_type, target_id, cursor=cursor, limit=settings.PAGE_SIZE_DEFAULT
+        ),
+        "object_link_form": link_form or LinkForm(types=linkable_types(actor)),
+        # Adding needs the right to edit this object; removing, the right to edit either end.
+        "can_add_link": may_link and can(actor, get_type(target_type).edit_capability),
+        "unlinkable_types": {t.name for t in all_types() if may_link and can(actor, t.edit_capability)},
+    }
+
+
+def panel_context(
+    actor: Actor,
+    target_type: str,
+    target_id: int,
+    *,
+    comment_form: CommentForm | None = None,
+    link_form: LinkForm | None = None,
+) -> dict[str, Any]:
+    """History, comments, attachments, links and watching of one registered object, for
+    core/object_panel.html."""
     history = paginate(queries.history_for(actor, target_type, target_id), cursor=None, limit=HISTORY_LENGTH)
     return {
+        **links_context(actor, target_type, target_id, link_form=link_form),
         "target_type": target_type,
         "target_id": target_id,
         "history": readable_changes(actor, history.items),

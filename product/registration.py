@@ -15,6 +15,12 @@ def _feedback_restored(actor: Any, feedback: Any) -> None:
     after_restore(actor, feedback)
 
 
+def _requirement_by_key(actor: Any, key: str) -> int | None:
+    from product.queries import requirement_id_for_key
+
+    return requirement_id_for_key(actor, key)
+
+
 def register_types() -> None:
     from product.models import Feedback, Product, Release, Requirement
 
@@ -34,6 +40,7 @@ def register_types() -> None:
             "product.view",
             "product.edit",
             web_url=lambda o: reverse("product:requirement", args=[o.workspace.slug, o.number]),
+            lookup=_requirement_by_key,
         )
     )
     register(

@@ -31,6 +31,18 @@ def _item_restored(actor: "Membership", item: Any) -> None:
     hooks.emit("work_item.restored", WorkItemsChanged(actor, (item.pk,)))
 
 
+def _project_by_key(actor: "Membership", key: str) -> int | None:
+    from projects.queries import project_id_for_key
+
+    return project_id_for_key(actor, key)
+
+
+def _item_by_key(actor: "Membership", key: str) -> int | None:
+    from projects.queries import item_id_for_key
+
+    return item_id_for_key(actor, key)
+
+
 def register_types() -> None:
     from projects.models import Category, Milestone, Project, ProjectStatus, WorkItem
 
@@ -49,6 +61,7 @@ def register_types() -> None:
             "project.create",
             visible=_visible_project,
             web_url=lambda o: reverse("projects:project", args=[o.workspace.slug, o.key]),
+            lookup=_project_by_key,
         )
     )
     register(
@@ -77,5 +90,6 @@ def register_types() -> None:
                 key_scope="",
                 checkin_url=lambda workspace: reverse("projects:my_work", args=[workspace.slug]),
             ),
+            lookup=_item_by_key,
         )
     )

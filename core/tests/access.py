@@ -80,6 +80,25 @@ CASES = [
     Case("GET", OBJ + "/watchers", OBJECT_READERS, params=_department, foreign=_foreign_department),
     Case("PUT", OBJ + "/watch", members_only(200), params=_department, foreign=_foreign_department),
     Case("DELETE", OBJ + "/watch", members_only(200), params=_department, foreign=_foreign_department),
+    Case("GET", OBJ + "/links", OBJECT_READERS, params=_department, foreign=_foreign_department),
+    # Linking needs the right to edit the source (department.edit: staff) and to see the target.
+    Case(
+        "POST",
+        OBJ + "/links",
+        staff_only(201),
+        params=_department,
+        body=lambda w, r: {"kind": "blocks", "target_type": "team", "target_id": w.team.pk},
+        foreign=_foreign_department,
+        foreign_body=lambda w: {"target_id": w.other_team.pk},
+    ),
+    # Both ends must be visible (a guest sees no department) and either end editable (staff).
+    Case(
+        "DELETE",
+        W + "/links/{link_id}",
+        (401, 404, 404, 404, 404, 403, 204, 204),
+        params=lambda w, r: {"link_id": w.extra["link"].pk},
+        foreign=lambda w: {"link_id": w.extra["other_link"].pk},
+    ),
     Case("GET", W + "/trash", members_only(200)),
     Case(
         "POST",

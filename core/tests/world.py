@@ -1,11 +1,13 @@
 """The cast's attachments: one on acme's leaf department, Mobile (uploaded by bob, the admin) and one on the
-other workspace's department (their files go to each test's directory: conftest.attachments_dir)."""
+other workspace's department (their files go to each test's directory: conftest.attachments_dir); and a
+link in each workspace: Product relates to Mobile (added by bob), Secret to Secret team."""
 
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core import attachments
+from core.models import Link
 
 ATTACHMENT_BYTES = b"Roadmap, draft 1\n"
 
@@ -22,4 +24,23 @@ def extend(world: Any) -> None:
         target_type="department",
         target_id=world.other_department.pk,
         file=SimpleUploadedFile("secret.txt", b"secret\n"),
+    )
+    # Written directly, so that the rest of the suite sees no history it did not make.
+    world.extra["link"] = Link.objects.create(
+        workspace=world.acme,
+        source_type="department",
+        source_id=world.department.pk,
+        target_type="department",
+        target_id=world.leaf_department.pk,
+        kind="relates_to",
+        created_by=world.users["admin"],
+    )
+    world.extra["other_link"] = Link.objects.create(
+        workspace=world.other,
+        source_type="department",
+        source_id=world.other_department.pk,
+        target_type="team",
+        target_id=world.other_team.pk,
+        kind="relates_to",
+        created_by=world.users["outsider_owner"],
     )

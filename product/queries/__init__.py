@@ -6,6 +6,7 @@ alike; the ranked order (score, then the manual rank) pages with its own keyset 
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 # The linked feedback shown on a requirement's page; the feedback inbox lists the rest.
 FEEDBACK_SHOWN = 20
 MAX_ID = 2**53
+REQUIREMENT_KEY = re.compile(r"^REQ-([0-9]{1,16})$")
 
 
 # --- Products ------------------------------------------------------------------------------------
@@ -390,6 +392,18 @@ def requirement_row_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- One requirement -----------------------------------------------------------------------------
+
+
+def requirement_id_for_key(actor: "Membership", key: str) -> int | None:
+    """The id of the requirement this key ("REQ-4") names in the actor's workspace, or None: links
+    name their target so."""
+    match = REQUIREMENT_KEY.match(key.strip().upper())
+    if match is None:
+        return None
+    try:
+        return get_requirement(actor, int(match.group(1))).pk
+    except NotFound:
+        return None
 
 
 def get_requirement(actor: "Membership", number: int) -> Requirement:

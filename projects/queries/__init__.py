@@ -220,6 +220,23 @@ def get_item(actor: "Membership", key: str, *, related: tuple[str, ...] = ITEM_R
     return item
 
 
+def project_id_for_key(actor: "Membership", key: str) -> int | None:
+    """The id of the project with this key ("WEB"), if the actor may see it: links name it so."""
+    try:
+        return get_project(actor, key.strip().upper()).pk
+    except NotFound:
+        return None
+
+
+def item_id_for_key(actor: "Membership", key: str) -> int | None:
+    """The id of the item this key ("WEB-12", or a key it had before it moved) names, if the actor
+    may see it: links name their target so."""
+    try:
+        return get_item(actor, key.strip().upper(), related=("state",)).pk
+    except NotFound:
+        return None
+
+
 def get_item_by_id(actor: "Membership", item_id: int) -> WorkItem:
     return _in_visible_project(actor, WorkItem.objects.select_related(*ITEM_RELATED), item_id)
 
