@@ -4,11 +4,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from accounts.backup import export_workspace, read_backup, restore_workspace, write_backup
+from accounts.backup import export_workspace, read_backup, restore_workspace, workspace_models, write_backup
 from accounts.models import Department, Membership, User, Workspace
-from core.models import Activity
+from core.models import Activity, Link, ScheduledRun, Throttle
 
 
 def test_serve_refuses_production_with_debug_or_the_default_key(settings: Any) -> None:
@@ -61,6 +62,23 @@ def test_backup_and_restore_round_trip_one_workspace(world: Any, tmp_path: Path)
     assert export_workspace(world.other) == other_before
     # The restored data works: the owner's token still reads the workspace.
     assert world.client("owner").get("/api/v1/workspaces/acme/departments").status_code == 200
+
+
+def test_the_backup_holds_every_model_of_core_that_belongs_to_a_workspace() -> None:
+    covered = {model for model, _path in workspace_models()}
+    assert set(apps.get_app_config("core").get_models()) - covered == {Throttle, ScheduledRun}
+
+
+def test_links_come_back_with_their_workspace(world: Any, tmp_path: Path) -> None:
+    acme_id = world.acme.pk
+    links = list(Link.objects.filter(workspace_id=acme_id).values())
+    assert links  # the cast links Product to Mobile
+    path = tmp_path / "acme.json"
+    write_backup(path, export_workspace(world.acme))
+    world.acme.delete()
+    assert not Link.objects.filter(workspace_id=acme_id).exists()
+    restore_workspace(read_backup(path))
+    assert list(Link.objects.filter(workspace_id=acme_id).values()) == links
 
 
 def test_restore_refuses_to_overwrite_without_replace(world: Any, tmp_path: Path) -> None:
