@@ -269,7 +269,7 @@ class BacklogFilterForm(forms.Form):
         for name, categories in CHOICE_FILTERS.items():
             self._set(name, [anything, *categories.choices])
         self._set("sort", list(SORTS.items()))
-        self.fields["text"].widget.attrs.update({"type": "search", "data-shortcut-search": ""})
+        self.fields["text"].widget.attrs |= {"type": "search", "data-shortcut-search": ""}
 
     def _set(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         field: Any = self.fields[name]
