@@ -167,10 +167,11 @@ def make_requirements(
                 "reach": rng.choice([None] + [rng.randint(10, 20_000)] * 19),
                 "impact": rng.choice(scoring.IMPACTS),
                 "confidence": rng.choice([50, 80, 100]),
-                "effort": Decimal(rng.randint(1, 40)) / 2,
-                "user_value": rng.randint(1, 10),
-                "time_criticality": rng.randint(1, 10),
-                "risk_reduction": rng.randint(1, 10),
+                "effort": Decimal(rng.randint(1, 40)) / 4,  # person-months
+                "user_value": rng.choice(scoring.RELATIVE_SCALE),
+                "time_criticality": rng.choice(scoring.RELATIVE_SCALE),
+                "risk_reduction": rng.choice(scoring.RELATIVE_SCALE),
+                "job_size": rng.choice(scoring.RELATIVE_SCALE),
             }
             score = scoring.ranking_score(
                 settings.scoring_model, inputs, customers=len(customer_sets[i]), weight=settings.demand_weight

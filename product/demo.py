@@ -21,7 +21,8 @@ PRODUCT = {
     "goals": "- 登录转化率提升到 92%\n- 支付成功率 99.5%\n- 首页冷启动 < 1.5 s\n- 应用商店评分 4.7",
 }
 MODULES = ["登录与账户 Accounts", "支付 Payments", "消息通知 Notifications", "性能 Performance"]
-# ref, title, module, type, source, proposer, owner, RICE (reach, impact, confidence, effort), moscow, kano, items
+# ref, title, module, type, source, proposer, owner, RICE (reach, impact, confidence, effort in person-months),
+# WSJF's job size (1, 2, 3, 5, 8, 13, 20), moscow, kano, items
 REQUIREMENTS: list[dict[str, Any]] = [
     {
         "ref": "sms",
@@ -30,7 +31,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "user_feedback",
         "owner": "chenhao",
-        "rice": (8000, "2", 100, "3"),
+        "rice": (8000, "2", 100, "0.75"),
+        "job_size": 3,
         "moscow": "must",
         "kano": "must_be",
         "items": ["APP-5"],
@@ -44,7 +46,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "customer",
         "owner": "chenhao",
-        "rice": (6000, "2", 80, "2"),
+        "rice": (6000, "2", 80, "0.5"),
+        "job_size": 2,
         "moscow": "must",
         "kano": "performance",
         "items": ["APP-9"],
@@ -58,7 +61,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "market_research",
         "owner": "linyue",
-        "rice": (9000, "3", 80, "6"),
+        "rice": (9000, "3", 80, "1.5"),
+        "job_size": 5,
         "moscow": "must",
         "kano": "must_be",
         "items": ["APP-14", "APP-15", "APP-16"],
@@ -72,7 +76,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "user_feedback",
         "owner": "linyue",
-        "rice": (2500, "2", 80, "3"),
+        "rice": (2500, "2", 80, "0.75"),
+        "job_size": 3,
         "moscow": "should",
         "kano": "performance",
         "items": ["APP-18"],
@@ -86,7 +91,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "user_feedback",
         "owner": "chenhao",
-        "rice": (5000, "1", 80, "4"),
+        "rice": (5000, "1", 80, "1"),
+        "job_size": 5,
         "moscow": "should",
         "kano": "attractive",
         "items": ["APP-21"],
@@ -101,7 +107,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "improvement",
         "source": "data",
         "owner": "wangqiang",
-        "rice": (12000, "1", 100, "5"),
+        "rice": (12000, "1", 100, "1.25"),
+        "job_size": 5,
         "moscow": "should",
         "kano": "performance",
         "items": ["APP-23"],
@@ -116,7 +123,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "internal",
         "owner": "linyue",
-        "rice": (300, "3", 100, "2"),
+        "rice": (300, "3", 100, "0.5"),
+        "job_size": 2,
         "moscow": "must",
         "kano": "must_be",
         "items": ["APP-12"],
@@ -131,7 +139,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "user_feedback",
         "owner": "chenhao",
-        "rice": (7000, "1", 80, "4"),
+        "rice": (7000, "1", 80, "1"),
+        "job_size": 5,
         "moscow": "could",
         "kano": "attractive",
         "items": ["APP-41"],
@@ -144,7 +153,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "competitor",
         "owner": "linyue",
-        "rice": (10000, "2", 50, "12"),
+        "rice": (10000, "2", 50, "3"),
+        "job_size": 13,
         "moscow": "could",
         "kano": "attractive",
         "release": "v3.0",
@@ -157,7 +167,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "customer",
         "owner": "zhaomin",
-        "rice": (400, "3", 50, "10"),
+        "rice": (400, "3", 50, "2.5"),
+        "job_size": 8,
         "moscow": "should",
         "kano": "performance",
         "release": "v3.0",
@@ -170,7 +181,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "user_feedback",
         "owner": "chenhao",
-        "rice": (3000, "1", 50, "8"),
+        "rice": (3000, "1", 50, "2"),
+        "job_size": 8,
         "status": ["in_review"],
     },
     {
@@ -180,7 +192,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "customer",
         "owner": "linyue",
-        "rice": (800, "1", 80, "2"),
+        "rice": (800, "1", 80, "0.5"),
+        "job_size": 2,
         "status": [
             "in_review",
             ("needs_clarification", "需要确认导出字段和数据权限。Which columns, and who may export?"),
@@ -193,7 +206,8 @@ REQUIREMENTS: list[dict[str, Any]] = [
         "type": "feature",
         "source": "competitor",
         "owner": "zhaomin",
-        "rice": (5000, "2", 50, "20"),
+        "rice": (5000, "2", 50, "5"),
+        "job_size": 20,
         "status": [
             "in_review",
             ("rejected", "本季度资源优先保障支付与性能，明年再评估。Payments and speed first; revisit next year."),
@@ -409,7 +423,9 @@ def _requirements(demo: Demo, product: Any, modules: list[Any]) -> dict[str, Req
         if "rice" in spec:
             reach, impact, confidence, effort = spec["rice"]
             fields |= {"reach": reach, "impact": Decimal(impact), "confidence": confidence, "effort": Decimal(effort)}
-            fields |= {"user_value": min(10, reach // 1000 + 3), "time_criticality": 5, "risk_reduction": 3}
+            user_value = 13 if reach >= 8000 else 8 if reach >= 5000 else 5 if reach >= 2000 else 3
+            fields |= {"user_value": user_value, "time_criticality": 5, "risk_reduction": 3}
+            fields["job_size"] = spec["job_size"]
         for key in ("moscow", "kano"):
             if key in spec:
                 fields[key] = spec[key]

@@ -158,13 +158,16 @@ class Requirement(VersionedModel, SoftDeleteModel):
     # Analysis (需求分析): every input may be missing; a model whose inputs are missing gives no score.
     feasibility = models.PositiveSmallIntegerField(_("feasibility"), null=True, blank=True)  # 1–5
     market_potential = models.PositiveSmallIntegerField(_("market potential"), null=True, blank=True)  # 1–5
-    user_value = models.PositiveSmallIntegerField(_("user value"), null=True, blank=True)  # 1–10
-    effort = models.DecimalField(_("effort"), max_digits=6, decimal_places=1, null=True, blank=True)  # person-weeks
+    # WSJF's four inputs are on SAFe's relative scale 1, 2, 3, 5, 8, 13, 20 (scoring.RELATIVE_SCALE).
+    user_value = models.PositiveSmallIntegerField(_("user value"), null=True, blank=True)
+    # RICE's effort, in person-months (two decimal places: a week is 0.23).
+    effort = models.DecimalField(_("effort"), max_digits=7, decimal_places=2, null=True, blank=True)
     reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)  # people a quarter
     impact = models.DecimalField(_("impact"), max_digits=3, decimal_places=2, null=True, blank=True)  # 0.25–3
     confidence = models.PositiveSmallIntegerField(_("confidence"), null=True, blank=True)  # per cent
-    time_criticality = models.PositiveSmallIntegerField(_("time criticality"), null=True, blank=True)  # 1–10
-    risk_reduction = models.PositiveSmallIntegerField(_("risk reduction"), null=True, blank=True)  # 1–10
+    time_criticality = models.PositiveSmallIntegerField(_("time criticality"), null=True, blank=True)
+    risk_reduction = models.PositiveSmallIntegerField(_("risk reduction"), null=True, blank=True)
+    job_size = models.PositiveSmallIntegerField(_("job size"), null=True, blank=True)
     moscow = models.CharField(_("MoSCoW"), max_length=10, choices=MoSCoW.choices, blank=True)
     kano = models.CharField(_("Kano category"), max_length=20, choices=Kano.choices, blank=True)
     # The workspace model's score with the demand signal, kept current by the services; null when

@@ -1,8 +1,9 @@
 """Every requirement score is computed here, and only here.
 
-- RICE = reach × impact × confidence% ÷ effort
-- WSJF = (user value + time criticality + risk reduction) ÷ effort (the job size)
-- value / effort = user value ÷ effort
+- RICE = reach × impact × confidence% ÷ effort, the effort in person-months as the method defines it
+- WSJF = cost of delay ÷ job size, the cost of delay being user-business value + time criticality +
+  risk reduction / opportunity enablement; all four on SAFe's relative scale 1, 2, 3, 5, 8, 13, 20
+- value / effort = user-business value ÷ effort (person-months)
 - MoSCoW and Kano are categories; as a rank they score must 3, should 2, could 1, won't 0, and
   must-be 4, performance 3, attractive 2, indifferent 1, reverse 0.
 
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import ValidationFailed
 
@@ -25,20 +27,35 @@ IMPACTS = (Decimal("0.25"), Decimal("0.5"), Decimal("1"), Decimal("2"), Decimal(
 MOSCOW_POINTS = {"must": 3, "should": 2, "could": 1, "wont": 0}
 KANO_POINTS = {"must_be": 4, "performance": 3, "attractive": 2, "indifferent": 1, "reverse": 0}
 
+# SAFe's modified Fibonacci: relative sizes, each step about 60 % more than the one before.
+RELATIVE_SCALE = (1, 2, 3, 5, 8, 13, 20)
+RELATIVE_FIELDS = ("user_value", "time_criticality", "risk_reduction", "job_size")
+
 INPUTS: dict[str, tuple[str, ...]] = {
     "rice": ("reach", "impact", "confidence", "effort"),
-    "wsjf": ("user_value", "time_criticality", "risk_reduction", "effort"),
+    "wsjf": ("user_value", "time_criticality", "risk_reduction", "job_size"),
     "value_effort": ("user_value", "effort"),
     "moscow": ("moscow",),
     "kano": ("kano",),
 }
-# The analysis fields and their bounds, for checking input (services) and for forms.
+# What each model's score means, in one line, shown next to it.
+EXPLANATIONS = {
+    "rice": gettext_lazy(
+        "Reach (people a quarter) × impact × confidence ÷ effort (person-months): "
+        "the value delivered per person-month of work."
+    ),
+    "wsjf": gettext_lazy(
+        "Cost of delay (user-business value + time criticality + risk reduction) ÷ job size, each on "
+        "the relative scale 1, 2, 3, 5, 8, 13, 20: the most value lost to waiting per unit of size first."
+    ),
+    "value_effort": gettext_lazy("User-business value (1, 2, 3, 5, 8, 13, 20) ÷ effort (person-months)."),
+    "moscow": gettext_lazy("MoSCoW category as a rank: must 3, should 2, could 1, won't 0."),
+    "kano": gettext_lazy("Kano category as a rank: must-be 4, performance 3, attractive 2, indifferent 1, reverse 0."),
+}
+# The other numeric analysis fields and their bounds, for checking input (services) and for forms.
 RANGES: dict[str, tuple[float, float]] = {
     "feasibility": (1, 5),
     "market_potential": (1, 5),
-    "user_value": (1, 10),
-    "time_criticality": (1, 10),
-    "risk_reduction": (1, 10),
     "confidence": (0, 100),
     "reach": (0, 100_000_000),
     "effort": (0, 99_999),
@@ -56,11 +73,12 @@ def _get(inputs: Any, name: str) -> Any:
     return None if value in (None, "") else value
 
 
-def _effort(inputs: Any) -> Decimal:
-    effort = Decimal(str(_get(inputs, "effort")))
-    if effort <= 0:
-        raise ValidationFailed({"effort": _("Effort must be more than zero.")})
-    return effort
+def _divisor(inputs: Any, name: str) -> Decimal:
+    value = Decimal(str(_get(inputs, name)))
+    if value <= 0:
+        message = _("Effort must be more than zero.") if name == "effort" else _("Job size must be more than zero.")
+        raise ValidationFailed({name: message})
+    return value
 
 
 def compute(model: str, inputs: Any) -> Score:
@@ -73,12 +91,12 @@ def compute(model: str, inputs: Any) -> Score:
     if model == "rice":
         reach, impact = Decimal(_get(inputs, "reach")), Decimal(str(_get(inputs, "impact")))
         confidence = Decimal(_get(inputs, "confidence")) / 100
-        return Score(float(reach * impact * confidence / _effort(inputs)))
+        return Score(float(reach * impact * confidence / _divisor(inputs, "effort")))
     if model == "wsjf":
         cost_of_delay = sum(Decimal(_get(inputs, f)) for f in ("user_value", "time_criticality", "risk_reduction"))
-        return Score(float(cost_of_delay / _effort(inputs)))
+        return Score(float(cost_of_delay / _divisor(inputs, "job_size")))
     if model == "value_effort":
-        return Score(float(Decimal(_get(inputs, "user_value")) / _effort(inputs)))
+        return Score(float(Decimal(_get(inputs, "user_value")) / _divisor(inputs, "effort")))
     if model == "moscow":
         return Score(float(MOSCOW_POINTS[_get(inputs, "moscow")]))
     return Score(float(KANO_POINTS[_get(inputs, "kano")]))
@@ -102,6 +120,11 @@ def all_scores(inputs: Any) -> dict[str, Score]:
 def check_inputs(values: Mapping[str, Any]) -> dict[str, str]:
     """Field errors for the analysis inputs among `values`; an empty dict when they are fine."""
     errors: dict[str, str] = {}
+    scale = ", ".join(str(step) for step in RELATIVE_SCALE)
+    for name in RELATIVE_FIELDS:
+        value = values.get(name)
+        if value is not None and value not in RELATIVE_SCALE:
+            errors[name] = _("Choose one of: %(n)s.") % {"n": scale}
     for name, (low, high) in RANGES.items():
         value = values.get(name)
         if value is None:

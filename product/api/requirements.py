@@ -56,6 +56,7 @@ NULLABLE = frozenset(
         "confidence",
         "time_criticality",
         "risk_reduction",
+        "job_size",
         "moscow",
         "kano",
     }
@@ -223,7 +224,8 @@ def get_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Numbe
 @router.patch(R, response={200: RequirementOut, **ERRORS})
 def update_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: RequirementPatch) -> Any:
     """A new title or description keeps the old version as a revision; the score follows the
-    analysis. Zero effort is refused, naming `effort`."""
+    analysis. Zero effort is refused, naming `effort`; WSJF's inputs take the steps 1, 2, 3, 5, 8,
+    13, 20 only."""
     actor, requirement = _requirement(request, workspace, number)
     requirements.update_requirement(actor, requirement, version=payload.version, **changes(payload, nullable=NULLABLE))
     return _detail(actor, number)

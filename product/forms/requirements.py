@@ -16,15 +16,29 @@ NONE = ("", "—")
 ANALYSIS_LABELS = {
     "feasibility": _("Feasibility (1–5)"),
     "market_potential": _("Market potential (1–5)"),
-    "user_value": _("User value (1–10)"),
-    "effort": _("Effort (person-weeks)"),
+    "user_value": _("User-business value (1, 2, 3, 5, 8, 13, 20)"),
+    "effort": _("Effort (person-months)"),
     "reach": _("Reach (people a quarter)"),
-    "impact": _("Impact"),
+    "impact": _("Impact (0.25–3)"),
     "confidence": _("Confidence (%)"),
-    "time_criticality": _("Time criticality (1–10)"),
-    "risk_reduction": _("Risk reduction (1–10)"),
+    "time_criticality": _("Time criticality (1, 2, 3, 5, 8, 13, 20)"),
+    "risk_reduction": _("Risk reduction / opportunity enablement (1, 2, 3, 5, 8, 13, 20)"),
+    "job_size": _("Job size (1, 2, 3, 5, 8, 13, 20)"),
     "moscow": _("MoSCoW"),
     "kano": _("Kano category"),
+}
+RELATIVE_HELP = _("WSJF, relative to the other requirements: give the smallest 1 and size the rest against it.")
+ANALYSIS_HELP = {
+    "feasibility": _("1 hard to build, 5 easy."),
+    "market_potential": _("1 small, 5 large."),
+    "user_value": RELATIVE_HELP,
+    "effort": _("RICE: person-months of work from everyone involved; 0.5 is two weeks, 0.25 one week."),
+    "reach": _("RICE: people or events it reaches in a quarter."),
+    "impact": _("RICE: how much it moves each person reached."),
+    "confidence": _("RICE: how sure the estimates are, 0–100 %."),
+    "time_criticality": RELATIVE_HELP,
+    "risk_reduction": RELATIVE_HELP,
+    "job_size": RELATIVE_HELP,
 }
 IMPACT_CHOICES = [
     NONE,
@@ -49,7 +63,25 @@ def _id_choice(label: Any, *, required: bool = False) -> forms.TypedChoiceField:
 
 def _bounded(name: str) -> forms.IntegerField:
     low, high = scoring.RANGES[name]
-    return forms.IntegerField(label=ANALYSIS_LABELS[name], required=False, min_value=int(low), max_value=int(high))
+    return forms.IntegerField(
+        label=ANALYSIS_LABELS[name],
+        help_text=ANALYSIS_HELP[name],
+        required=False,
+        min_value=int(low),
+        max_value=int(high),
+    )
+
+
+def _relative(name: str) -> forms.TypedChoiceField:
+    """One of WSJF's inputs: a step of the relative scale, or empty."""
+    return forms.TypedChoiceField(
+        label=ANALYSIS_LABELS[name],
+        help_text=ANALYSIS_HELP[name],
+        required=False,
+        choices=[NONE, *((step, str(step)) for step in scoring.RELATIVE_SCALE)],
+        coerce=int,
+        empty_value=None,
+    )
 
 
 # --- Products ------------------------------------------------------------------------------------
@@ -132,17 +164,28 @@ class RequirementForm(ServiceForm):
     tags = forms.CharField(label=_("Tags"), required=False, max_length=1000, help_text=_("Separated by commas."))
     feasibility = _bounded("feasibility")
     market_potential = _bounded("market_potential")
-    user_value = _bounded("user_value")
+    user_value = _relative("user_value")
     effort = forms.DecimalField(
-        label=ANALYSIS_LABELS["effort"], required=False, min_value=0, max_value=99999, decimal_places=1
+        label=ANALYSIS_LABELS["effort"],
+        help_text=ANALYSIS_HELP["effort"],
+        required=False,
+        min_value=0,
+        max_value=99999,
+        decimal_places=2,
     )
     reach = _bounded("reach")
     impact = forms.TypedChoiceField(
-        label=ANALYSIS_LABELS["impact"], required=False, choices=IMPACT_CHOICES, coerce=str, empty_value=None
+        label=ANALYSIS_LABELS["impact"],
+        help_text=ANALYSIS_HELP["impact"],
+        required=False,
+        choices=IMPACT_CHOICES,
+        coerce=str,
+        empty_value=None,
     )
     confidence = _bounded("confidence")
-    time_criticality = _bounded("time_criticality")
-    risk_reduction = _bounded("risk_reduction")
+    time_criticality = _relative("time_criticality")
+    risk_reduction = _relative("risk_reduction")
+    job_size = _relative("job_size")
     moscow = forms.ChoiceField(label=ANALYSIS_LABELS["moscow"], required=False, choices=[NONE, *MoSCoW.choices])
     kano = forms.ChoiceField(label=ANALYSIS_LABELS["kano"], required=False, choices=[NONE, *Kano.choices])
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from core.schemas import Flag, Id, In, Text, UserBrief, Version
+from product import scoring
 from product.models import Kano, MoSCoW, RequirementStatus, RequirementType, ScoringModel, Source
 
 LongText = Text(20000)
@@ -19,11 +20,32 @@ Tags = Annotated[list[Tag], Field(max_length=20)]  # type: ignore[valid-type]
 Number = Annotated[int, Field(strict=True, ge=1, le=2**31)]
 ItemKeyText = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{1,9}$", examples=["APP-1"])]
 OneToFive = Annotated[int, Field(strict=True, ge=1, le=5)]
-OneToTen = Annotated[int, Field(strict=True, ge=1, le=10)]
+# WSJF's inputs: a step of SAFe's relative scale (the service refuses a number between steps).
+Relative = Annotated[int, Field(strict=True, json_schema_extra={"enum": list(scoring.RELATIVE_SCALE)})]
 Percent = Annotated[int, Field(strict=True, ge=0, le=100)]
 Reach = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
-Effort = Annotated[Decimal, Field(ge=0, le=99999, max_digits=6, decimal_places=1)]
+Effort = Annotated[Decimal, Field(ge=0, le=99999, max_digits=7, decimal_places=2)]
 Impact = Annotated[Decimal, Field(ge=Decimal("0.25"), le=3, max_digits=3, decimal_places=2)]
+_RELATIVE = "SAFe's relative scale, one of 1, 2, 3, 5, 8, 13, 20, sized against the other requirements"
+# What each analysis input means, with its unit and scale, for the API description.
+ANALYSIS_DESCRIPTIONS = {
+    "feasibility": "How feasible it is, 1 (hard) to 5 (easy).",
+    "market_potential": "Its market potential, 1 (small) to 5 (large).",
+    "user_value": f"User-business value, for WSJF and value / effort: {_RELATIVE}.",
+    "effort": "RICE's effort in person-months (0.5 is two weeks), more than zero, two decimal places.",
+    "reach": "RICE's reach: people a quarter (or events, such as purchases).",
+    "impact": "RICE's impact: 0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive.",
+    "confidence": "RICE's confidence in the estimates, in per cent (0–100).",
+    "time_criticality": f"Time criticality, for WSJF: {_RELATIVE}.",
+    "risk_reduction": f"Risk reduction / opportunity enablement, for WSJF: {_RELATIVE}.",
+    "job_size": f"Job size, WSJF's divisor: {_RELATIVE}.",
+}
+
+
+def _described(name: str) -> Any:
+    return Field(None, description=ANALYSIS_DESCRIPTIONS[name])
+
+
 DemandWeight = Annotated[Decimal, Field(ge=0, le=10, max_digits=4, decimal_places=2)]
 
 
@@ -103,15 +125,16 @@ class Brief(Schema):
 
 
 class Analysis(Schema):
-    feasibility: int | None = None
-    market_potential: int | None = None
-    user_value: int | None = None
-    effort: Decimal | None = None
-    reach: int | None = None
-    impact: Decimal | None = None
-    confidence: int | None = None
-    time_criticality: int | None = None
-    risk_reduction: int | None = None
+    feasibility: int | None = _described("feasibility")
+    market_potential: int | None = _described("market_potential")
+    user_value: int | None = _described("user_value")
+    effort: Decimal | None = _described("effort")
+    reach: int | None = _described("reach")
+    impact: Decimal | None = _described("impact")
+    confidence: int | None = _described("confidence")
+    time_criticality: int | None = _described("time_criticality")
+    risk_reduction: int | None = _described("risk_reduction")
+    job_size: int | None = _described("job_size")
     moscow: str = ""
     kano: str = ""
 
@@ -229,15 +252,16 @@ class RequirementIn(In):
     owner_id: Id | None = None
     module_id: Id | None = None
     tags: Tags = Field(default_factory=list)
-    feasibility: OneToFive | None = None
-    market_potential: OneToFive | None = None
-    user_value: OneToTen | None = None
-    effort: Effort | None = None
-    reach: Reach | None = None
-    impact: Impact | None = None
-    confidence: Percent | None = None
-    time_criticality: OneToTen | None = None
-    risk_reduction: OneToTen | None = None
+    feasibility: OneToFive | None = _described("feasibility")
+    market_potential: OneToFive | None = _described("market_potential")
+    user_value: Relative | None = _described("user_value")
+    effort: Effort | None = _described("effort")
+    reach: Reach | None = _described("reach")
+    impact: Impact | None = _described("impact")
+    confidence: Percent | None = _described("confidence")
+    time_criticality: Relative | None = _described("time_criticality")
+    risk_reduction: Relative | None = _described("risk_reduction")
+    job_size: Relative | None = _described("job_size")
     moscow: MoSCoW | None = None
     kano: Kano | None = None
 
@@ -254,15 +278,16 @@ class RequirementPatch(In):
     owner_id: Id | None = None
     module_id: Id | None = None
     tags: Tags | None = None
-    feasibility: OneToFive | None = None
-    market_potential: OneToFive | None = None
-    user_value: OneToTen | None = None
-    effort: Effort | None = None
-    reach: Reach | None = None
-    impact: Impact | None = None
-    confidence: Percent | None = None
-    time_criticality: OneToTen | None = None
-    risk_reduction: OneToTen | None = None
+    feasibility: OneToFive | None = _described("feasibility")
+    market_potential: OneToFive | None = _described("market_potential")
+    user_value: Relative | None = _described("user_value")
+    effort: Effort | None = _described("effort")
+    reach: Reach | None = _described("reach")
+    impact: Impact | None = _described("impact")
+    confidence: Percent | None = _described("confidence")
+    time_criticality: Relative | None = _described("time_criticality")
+    risk_reduction: Relative | None = _described("risk_reduction")
+    job_size: Relative | None = _described("job_size")
     moscow: MoSCoW | None = None
     kano: Kano | None = None
 

@@ -53,6 +53,7 @@ NUMERIC_ANALYSIS_FIELDS = (
     "confidence",
     "time_criticality",
     "risk_reduction",
+    "job_size",
 )
 ANALYSIS_FIELDS = (*NUMERIC_ANALYSIS_FIELDS, "moscow", "kano")
 EDITABLE_FIELDS = (
@@ -74,6 +75,7 @@ INTEGER_FIELDS = (
     "confidence",
     "time_criticality",
     "risk_reduction",
+    "job_size",
 )
 
 
@@ -155,11 +157,11 @@ def clean_fields(actor: "Membership", product: Product, fields: dict[str, Any]) 
     errors = scoring.check_inputs({f: clean[f] for f in ANALYSIS_FIELDS if f in clean})
     if errors:
         raise ValidationFailed(errors)
-    # The column keeps one decimal place: a finer effort would be stored rounded, and the score
+    # The column keeps two decimal places: a finer effort would be stored rounded, and the score
     # computed from it would no longer match what is stored.
     effort = clean.get("effort")
-    if effort is not None and effort != effort.quantize(Decimal("0.1")):
-        raise ValidationFailed({"effort": _("Use at most one decimal place.")})
+    if effort is not None and effort != effort.quantize(Decimal("0.01")):
+        raise ValidationFailed({"effort": _("Use at most two decimal places.")})
     return clean
 
 

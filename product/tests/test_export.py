@@ -123,7 +123,18 @@ def test_requirement_export_has_every_input_and_follows_the_filters(world: Any) 
     assert response.status_code == 200 and response["Content-Type"] == export.XLSX_TYPE
     rows = xlsx_rows(response)
     header = rows[0]
-    for column in ("Key", "Score", "Reach", "Impact", "Confidence", "Effort", "Feedback", "Customers", "Kano category"):
+    for column in (
+        "Key",
+        "Score",
+        "Reach",
+        "Impact",
+        "Confidence",
+        "Effort (person-months)",
+        "Job size",
+        "Feedback",
+        "Customers",
+        "Kano category",
+    ):
         assert column in header
     data = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert [r["Key"] for r in data] == ["REQ-1", "REQ-2", "REQ-3"]

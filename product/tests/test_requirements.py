@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cadence.api import api
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.models import Activity, TrashItem
 from core.services import restore
@@ -598,6 +599,11 @@ def test_create_and_patch_through_the_api(world: Any) -> None:
     assert cleared.json()["revision"] == 1
     retitled = patch(client, f"/requirements/{number}", {"version": cleared.json()["version"], "title": "Export"})
     assert retitled.json()["revision"] == 2
+    wsjf = {"user_value": 20, "time_criticality": 13, "risk_reduction": 1, "job_size": 8, "effort": "0.25"}
+    scaled = patch(client, f"/requirements/{number}", {"version": retitled.json()["version"], **wsjf})
+    assert scaled.status_code == 200 and scaled.json()["job_size"] == 8 and scaled.json()["effort"] == "0.25"
+    off_scale = patch(client, f"/requirements/{number}", {"version": scaled.json()["version"], "user_value": 10})
+    assert off_scale.status_code == 422 and fields_of(off_scale) == ["user_value"]
     wrong = post(client, "/requirements", {"product_id": world.extra["other_product"].pk, "title": "x"})
     assert wrong.status_code == 422 and fields_of(wrong) == ["product_id"]
     assert client.delete(API + f"/requirements/{number}").status_code == 204
@@ -690,9 +696,10 @@ def test_the_fast_list_writes_what_the_row_schema_writes(world: Any) -> None:
         tags=["sso", "wecom"],
         feasibility=4,
         market_potential=3,
-        user_value=7,
-        time_criticality=6,
+        user_value=8,
+        time_criticality=5,
         risk_reduction=2,
+        job_size=3,
         moscow="must",
         kano="performance",
     )
@@ -721,7 +728,7 @@ def test_the_fast_list_writes_what_the_row_schema_writes(world: Any) -> None:
     assert [name for name, value in full.items() if value is None or value == "" or value == []] == []
     assert dict(full["module"]) == {"id": world.extra["module"].pk, "name": "Login"}
     assert dict(full["release"]) == {"id": world.extra["release"].pk, "name": world.extra["release"].name}
-    assert full["feedback_count"] == 1 and full["effort"] == "4.0" and full["updated_at"].endswith("Z")
+    assert full["feedback_count"] == 1 and full["effort"] == "4.00" and full["updated_at"].endswith("Z")
     optional = [name for name, value in empty.items() if value is None or value == "" or value == []]
     assert sorted(optional) == sorted([*requirements.ANALYSIS_FIELDS, "module", "release", "score", "tags"])
     assert [(row["key"], row["score_disagrees"]) for row in written["rank"]] == [
@@ -791,3 +798,17 @@ def test_released_and_dates_in_the_detail(world: Any) -> None:
     assert detail["status"] == "released" and detail["released_at"] is not None
     assert detail["release"] == {"id": release.pk, "name": "2.0"}
     assert datetime.datetime.fromisoformat(detail["released_at"]).year >= 2024
+
+
+def test_the_schema_names_each_input_s_unit_and_scale() -> None:
+    schemas = api.get_openapi_schema()["components"]["schemas"]
+    for name in ("RequirementIn", "RequirementPatch"):
+        fields = schemas[name]["properties"]
+        assert "person-months" in fields["effort"]["description"], name
+        assert "people a quarter" in fields["reach"]["description"], name
+        for relative in ("user_value", "time_criticality", "risk_reduction", "job_size"):
+            assert "1, 2, 3, 5, 8, 13, 20" in fields[relative]["description"], (name, relative)
+            scale = next(s for s in fields[relative]["anyOf"] if s.get("type") == "integer")
+            assert scale["enum"] == [1, 2, 3, 5, 8, 13, 20], (name, relative)
+        for field in ("feasibility", "market_potential", "impact", "confidence"):
+            assert fields[field]["description"], (name, field)

@@ -1,4 +1,8 @@
-"""Every scoring model against values worked out by hand (the arithmetic is in each comment)."""
+"""Every scoring model against values worked out by hand (the arithmetic is in each comment).
+
+RICE's effort is in person-months, as the method defines it; WSJF's four inputs are on SAFe's
+relative scale 1, 2, 3, 5, 8, 13, 20, with a job size of its own (until migration 0003 WSJF divided
+by the effort, then in person-weeks, and its inputs were capped at 10)."""
 
 from decimal import Decimal
 
@@ -8,13 +12,15 @@ from core.errors import ValidationFailed
 from product import scoring
 from product.scoring import Score
 
+WSJF_INPUTS = {"user_value", "time_criticality", "risk_reduction", "job_size"}
+
 
 @pytest.mark.parametrize(
     ("inputs", "expected"),
     [
-        # 1000 people × impact 2 × 80 % ÷ 4 person-weeks = 1600 ÷ 4 = 400
+        # 1000 people × impact 2 × 80 % ÷ 4 person-months = 1600 ÷ 4 = 400
         ({"reach": 1000, "impact": Decimal("2"), "confidence": 80, "effort": Decimal("4")}, 400.0),
-        # 500 × 0.25 × 50 % ÷ 0.5 = 62.5 ÷ 0.5 = 125
+        # 500 × 0.25 × 50 % ÷ 0.5 person-months (two weeks) = 62.5 ÷ 0.5 = 125
         ({"reach": 500, "impact": Decimal("0.25"), "confidence": 50, "effort": Decimal("0.5")}, 125.0),
         # 0 people reached: 0, a score, not a missing one
         ({"reach": 0, "impact": Decimal("3"), "confidence": 100, "effort": Decimal("1")}, 0.0),
@@ -30,20 +36,22 @@ def test_rice(inputs: dict, expected: float) -> None:
     ("inputs", "expected"),
     [
         # cost of delay 8 + 5 + 3 = 16, job size 2 → 8
-        ({"user_value": 8, "time_criticality": 5, "risk_reduction": 3, "effort": Decimal("2")}, 8.0),
+        ({"user_value": 8, "time_criticality": 5, "risk_reduction": 3, "job_size": 2}, 8.0),
         # (1 + 1 + 1) ÷ 3 = 1
-        ({"user_value": 1, "time_criticality": 1, "risk_reduction": 1, "effort": Decimal("3")}, 1.0),
-        # (10 + 10 + 10) ÷ 0.5 = 60
-        ({"user_value": 10, "time_criticality": 10, "risk_reduction": 10, "effort": Decimal("0.5")}, 60.0),
+        ({"user_value": 1, "time_criticality": 1, "risk_reduction": 1, "job_size": 3}, 1.0),
+        # the top of the scale, beyond the old cap of 10: (20 + 20 + 20) ÷ 1 = 60
+        ({"user_value": 20, "time_criticality": 20, "risk_reduction": 20, "job_size": 1}, 60.0),
+        # (13 + 8 + 5) ÷ 20 = 1.3; the effort is RICE's and does not count
+        ({"user_value": 13, "time_criticality": 8, "risk_reduction": 5, "job_size": 20, "effort": Decimal("9")}, 1.3),
     ],
 )
 def test_wsjf(inputs: dict, expected: float) -> None:
-    assert scoring.compute("wsjf", inputs) == Score(expected)
+    assert scoring.compute("wsjf", inputs).value == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
     ("value", "effort", "expected"),
-    [(9, Decimal("3"), 3.0), (7, Decimal("2.5"), 2.8), (1, Decimal("4"), 0.25)],
+    [(8, Decimal("4"), 2.0), (13, Decimal("2.5"), 5.2), (1, Decimal("0.25"), 4.0)],  # person-months
 )
 def test_value_over_effort(value: int, effort: Decimal, expected: float) -> None:
     assert scoring.compute("value_effort", {"user_value": value, "effort": effort}).value == pytest.approx(expected)
@@ -72,7 +80,9 @@ def test_categories_rank_in_their_order(model: str, category: str, expected: flo
     [
         ("rice", {}, ("reach", "impact", "confidence", "effort")),
         ("rice", {"reach": 10, "impact": Decimal("1"), "effort": Decimal("1")}, ("confidence",)),
-        ("wsjf", {"user_value": 3, "effort": Decimal("1")}, ("time_criticality", "risk_reduction")),
+        ("wsjf", {"user_value": 3, "job_size": 1}, ("time_criticality", "risk_reduction")),
+        # WSJF no longer borrows RICE's effort: without a job size it has no score.
+        ("wsjf", {"user_value": 3, "time_criticality": 2, "risk_reduction": 1, "effort": Decimal("1")}, ("job_size",)),
         ("value_effort", {"user_value": 5, "effort": None}, ("effort",)),
         ("moscow", {"moscow": ""}, ("moscow",)),
         ("kano", {}, ("kano",)),
@@ -82,12 +92,12 @@ def test_missing_inputs_give_no_score_and_name_what_is_missing(model: str, input
     assert scoring.compute(model, inputs) == Score(None, missing)
 
 
-@pytest.mark.parametrize("model", ["rice", "wsjf", "value_effort"])
-def test_zero_effort_is_refused_naming_effort(model: str) -> None:
+@pytest.mark.parametrize(("model", "divisor"), [("rice", "effort"), ("wsjf", "job_size"), ("value_effort", "effort")])
+def test_a_zero_divisor_is_refused_naming_it(model: str, divisor: str) -> None:
     inputs = {"reach": 1, "impact": 1, "confidence": 50, "user_value": 5, "time_criticality": 1, "risk_reduction": 1}
     with pytest.raises(ValidationFailed) as refused:
-        scoring.compute(model, inputs | {"effort": Decimal("0")})
-    assert set(refused.value.errors) == {"effort"}
+        scoring.compute(model, inputs | {"effort": Decimal("1"), "job_size": 1} | {divisor: 0})
+    assert set(refused.value.errors) == {divisor}
 
 
 def test_an_unknown_model_is_refused() -> None:
@@ -114,18 +124,29 @@ def test_demand_raises_a_score_by_doublings_of_customers(
 
 
 def test_every_model_at_once_reports_each_result() -> None:
-    scores = scoring.all_scores({"user_value": 6, "effort": Decimal("2"), "moscow": "should"})
-    assert scores["value_effort"] == Score(3.0)
+    scores = scoring.all_scores({"user_value": 5, "effort": Decimal("2.5"), "moscow": "should"})
+    assert scores["value_effort"] == Score(2.0)  # 5 ÷ 2.5 person-months
+    scores = scoring.all_scores({"user_value": 8, "effort": Decimal("4"), "moscow": "should"})
+    assert scores["value_effort"] == Score(2.0)
     assert scores["moscow"] == Score(2.0)
     assert scores["rice"].missing == ("reach", "impact", "confidence")
     assert scores["kano"] == Score(None, ("kano",))
 
 
+def test_every_model_is_explained_in_one_line() -> None:
+    assert set(scoring.EXPLANATIONS) == set(scoring.INPUTS)
+    assert all("\n" not in str(line) for line in scoring.EXPLANATIONS.values())
+    assert "person-months" in str(scoring.EXPLANATIONS["rice"])
+    assert "1, 2, 3, 5, 8, 13, 20" in str(scoring.EXPLANATIONS["wsjf"])
+
+
 @pytest.mark.parametrize(
     ("values", "errors"),
     [
-        ({"user_value": 10, "confidence": 100, "reach": 0, "impact": Decimal("0.5")}, set()),
-        ({"user_value": 11}, {"user_value"}),
+        ({"user_value": 20, "confidence": 100, "reach": 0, "impact": Decimal("0.5")}, set()),
+        ({"time_criticality": 13, "risk_reduction": 1, "job_size": 8, "effort": Decimal("0.25")}, set()),
+        # WSJF's inputs take only the steps of the scale: 4 and 10 are between steps, 21 beyond it.
+        ({"user_value": 4, "time_criticality": 10, "risk_reduction": 21, "job_size": 0}, WSJF_INPUTS),
         ({"feasibility": 0, "market_potential": 6}, {"feasibility", "market_potential"}),
         ({"confidence": 101}, {"confidence"}),
         ({"impact": Decimal("1.5")}, {"impact"}),

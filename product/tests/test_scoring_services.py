@@ -2,7 +2,7 @@
 demand changes and when the workspace's scoring model or demand weight changes. Every expected
 value below is worked out by hand from the formulas in product/scoring.py.
 
-REQ-1 of the cast: reach 1000, impact 2, confidence 80 %, effort 4 person-weeks, so
+REQ-1 of the cast: reach 1000, impact 2, confidence 80 %, effort 4 person-months, so
 RICE = 1000 × 2 × 0.8 ÷ 4 = 400; one customer (Wang Fang, enterprise) gave linked feedback."""
 
 from decimal import Decimal
@@ -66,7 +66,7 @@ def test_zero_or_too_fine_effort_is_refused_and_the_score_kept(world: Any) -> No
     assert list(zero.value.errors) == ["effort"]
     assert "more than zero" in zero.value.errors["effort"][0]
     with pytest.raises(ValidationFailed) as fine:
-        update(world, requirement, effort="4.25")
+        update(world, requirement, effort="4.125")  # a week is 0.23 person-months: two places are enough
     assert list(fine.value.errors) == ["effort"]
     assert fresh(requirement).score == pytest.approx(400.0)
     assert fresh(requirement).effort == Decimal("4")
@@ -74,14 +74,26 @@ def test_zero_or_too_fine_effort_is_refused_and_the_score_kept(world: Any) -> No
 
 def test_score_follows_the_scoring_model_of_the_workspace(world: Any) -> None:
     requirement, second = world.extra["requirement"], world.extra["second_requirement"]
-    update(world, requirement, user_value=8, time_criticality=5, risk_reduction=3, moscow="must", kano="attractive")
-    update(world, second, user_value=6, effort=Decimal("3"), moscow="could")
+    update(
+        world,
+        requirement,
+        user_value=8,
+        time_criticality=5,
+        risk_reduction=3,
+        job_size=2,
+        moscow="must",
+        kano="attractive",
+    )
+    update(world, second, user_value=5, effort=Decimal("2.5"), moscow="could")
     set_model(world, scoring_model="wsjf")
-    assert fresh(requirement).score == pytest.approx(4.0)  # (8 + 5 + 3) ÷ 4
-    assert fresh(second).score is None  # time criticality and risk reduction missing
+    assert fresh(requirement).score == pytest.approx(8.0)  # (8 + 5 + 3) ÷ job size 2, not ÷ effort 4
+    assert fresh(second).score is None  # time criticality, risk reduction and job size missing
+    update(world, requirement, user_value=20, time_criticality=13, job_size=20)
+    assert fresh(requirement).score == pytest.approx(1.8)  # (20 + 13 + 3) ÷ 20: the scale goes past 10
+    update(world, requirement, user_value=8, time_criticality=5, job_size=2)
     set_model(world, scoring_model="value_effort")
-    assert fresh(requirement).score == pytest.approx(2.0)  # 8 ÷ 4
-    assert fresh(second).score == pytest.approx(2.0)  # 6 ÷ 3
+    assert fresh(requirement).score == pytest.approx(2.0)  # 8 ÷ 4 person-months
+    assert fresh(second).score == pytest.approx(2.0)  # 5 ÷ 2.5
     set_model(world, scoring_model="moscow")
     assert (fresh(requirement).score, fresh(second).score) == (3.0, 1.0)  # must 3, could 1
     set_model(world, scoring_model="kano")
@@ -127,6 +139,15 @@ def test_demand_weight_raises_scores_by_distinct_customers(world: Any) -> None:
     assert fresh(requirement).score == pytest.approx(200.0)  # 1000 × 2 × 0.8 ÷ 8
 
 
+def test_wsjf_inputs_off_the_scale_are_refused_naming_each(world: Any) -> None:
+    requirement = world.extra["requirement"]
+    with pytest.raises(ValidationFailed) as refused:
+        update(world, requirement, user_value=10, time_criticality=4, risk_reduction=0, job_size=21)
+    assert set(refused.value.errors) == {"user_value", "time_criticality", "risk_reduction", "job_size"}
+    assert "1, 2, 3, 5, 8, 13, 20" in refused.value.errors["job_size"][0]
+    assert fresh(requirement).job_size is None
+
+
 def test_the_detail_shows_every_model_and_what_each_misses(world: Any) -> None:
     requirement = world.extra["requirement"]
     update(world, requirement, user_value=8, kano="performance")
@@ -134,7 +155,7 @@ def test_the_detail_shows_every_model_and_what_each_misses(world: Any) -> None:
     scores = {s.model: s for s in detail.scores}  # type: ignore[attr-defined]
     assert list(scores) == ["rice", "wsjf", "value_effort", "moscow", "kano"]
     assert scores["rice"].value == pytest.approx(400.0) and scores["rice"].default
-    assert scores["wsjf"].value is None and scores["wsjf"].missing == ["time_criticality", "risk_reduction"]
+    assert scores["wsjf"].value is None and scores["wsjf"].missing == ["time_criticality", "risk_reduction", "job_size"]
     assert scores["value_effort"].value == pytest.approx(2.0)
     assert scores["moscow"].missing == ["moscow"]
     assert scores["kano"].value == 3.0 and not scores["kano"].default

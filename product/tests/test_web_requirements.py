@@ -286,12 +286,41 @@ def test_requirement_page_shows_scores_demand_and_history(world: Any) -> None:
     assert "<h1>Goal</h1>" in page or "<h1>Goal" in page  # the PRD, rendered
     scores = page[page.index('id="scores"') : page.index("</table>", page.index('id="scores"'))]
     assert "RICE" in scores and "Workspace default" in scores and "400.00" in scores
-    assert "Missing: User value (1–10), Time criticality (1–10), Risk reduction (1–10)<" in scores  # WSJF
+    assert (
+        "Missing: User-business value (1, 2, 3, 5, 8, 13, 20), Time criticality (1, 2, 3, 5, 8, 13, 20), "
+        "Risk reduction / opportunity enablement (1, 2, 3, 5, 8, 13, 20), Job size (1, 2, 3, 5, 8, 13, 20)<"
+    ) in scores  # WSJF
+    # Each model says in one line what its score means, next to it.
+    assert "Reach (people a quarter) × impact × confidence ÷ effort (person-months)" in scores
+    assert "÷ job size" in scores and "MoSCoW" in scores
     demand = page[page.index('id="demand"') :]
     assert "Enterprise" in demand and "Please let us sign in with WeCom." in demand
     assert "/w/acme/feedback/?requirement=1" in page
     assert "It has not moved yet." in page
     assert "Move to In review" in page and "Move to Approved" not in page
+
+
+def test_requirement_page_explains_each_model_in_chinese(world: Any) -> None:
+    page = text(client_for(world, language="zh-hans").get(BACKLOG + "1/"))
+    scores = page[page.index('id="scores"') : page.index("</table>", page.index('id="scores"'))]
+    assert "（人月）" in scores and "工作规模" in scores
+
+
+def test_the_form_takes_wsjf_inputs_on_their_own_scale(world: Any) -> None:
+    client = client_for(world)
+    requirement = fresh(world.extra["requirement"])
+    edit_url = f"{BACKLOG}{requirement.number}/edit/"
+    form = client.get(edit_url).context["form"]
+    assert "person-months" in str(form["effort"].label) and "person-months" in str(form["effort"].help_text)
+    assert [value for value, _ in form.fields["job_size"].choices] == ["", 1, 2, 3, 5, 8, 13, 20]
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    wsjf = {"user_value": "20", "time_criticality": "13", "risk_reduction": "3", "job_size": "8"}
+    assert client.post(edit_url, {**data, **wsjf}).status_code == 302
+    saved = fresh(requirement)
+    assert (saved.user_value, saved.time_criticality, saved.risk_reduction, saved.job_size) == (20, 13, 3, 8)
+    assert saved.effort == Decimal("4")  # RICE's effort is untouched by WSJF's job size
+    off_scale = client.post(edit_url, {**data, **wsjf, "version": saved.version, "job_size": "10"})
+    assert off_scale.status_code == 422 and fresh(requirement).job_size == 8
 
 
 def test_transition_form_needs_a_reason_to_reject_and_keeps_it(world: Any) -> None:

@@ -18,7 +18,7 @@ from accounts.web import actor_for
 from core.errors import ValidationFailed
 from core.permissions import can, require
 from core.web import is_htmx, page_from, panel_context, render_page, web_view
-from product import diff, queries
+from product import diff, queries, scoring
 from product.forms.requirements import (
     ANALYSIS_LABELS,
     BacklogFilterForm,
@@ -31,7 +31,7 @@ from product.forms.requirements import (
     TransitionForm,
     requirement_initial,
 )
-from product.models import Product, Requirement, RequirementStatus
+from product.models import Product, Requirement, RequirementStatus, ScoringModel
 from product.services import products, requirements
 
 if TYPE_CHECKING:
@@ -196,7 +196,11 @@ def settings_page(request: HttpRequest, workspace: str) -> HttpResponse:
             products.update_settings(actor, version=version, **values)
             messages.success(request, _("Saved. Every requirement was rescored."))
             return redirect("product:settings", workspace)
-    return render_page(request, "product/settings.html", {"form": form}, status=form.status)
+    context = {
+        "form": form,
+        "explanations": [(label, scoring.EXPLANATIONS[model]) for model, label in ScoringModel.choices],
+    }
+    return render_page(request, "product/settings.html", context, status=form.status)
 
 
 # --- The backlog ---------------------------------------------------------------------------------
@@ -345,7 +349,10 @@ def _requirement_page(
     scores = requirement.scores  # type: ignore[attr-defined]
     context = {
         "requirement": requirement,
-        "score_rows": [(score, [ANALYSIS_LABELS[name] for name in score.missing]) for score in scores],
+        "score_rows": [
+            (score, [ANALYSIS_LABELS[name] for name in score.missing], scoring.EXPLANATIONS[score.model])
+            for score in scores
+        ],
         "analysis": [(ANALYSIS_LABELS[name], _analysis_value(requirement, name)) for name in ANALYSIS_LABELS],
         "can_edit": can(actor, "product.edit"),
         "transition_form": forms.get("transition_form")

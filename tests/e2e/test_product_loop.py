@@ -76,12 +76,12 @@ def test_feedback_from_the_public_form_comes_back_as_an_email_when_its_release_s
     given.refresh_from_db()
     assert given.status == FeedbackStatus.LINKED
 
-    # Scored (RICE: 500 people × impact 2 × 80 % ÷ 2 person-weeks = 400) and approved.
+    # Scored (RICE: 500 people × impact 2 × 80 % ÷ 2 person-months = 400) and approved.
     pm.goto(f"/w/{slug}/requirements/{requirement.number}/edit/")
     pm.get_by_label("Reach (people a quarter)").fill("500")
     pm.get_by_label("Impact").select_option("2")
     pm.get_by_label("Confidence (%)").fill("80")
-    pm.get_by_label("Effort (person-weeks)").fill("2")
+    pm.get_by_label("Effort (person-months)").fill("2")
     submit(pm, "Save")
     expect(pm.locator("main")).to_contain_text("400.00")
     expect(pm.locator("main")).to_contain_text("Linked feedback")
