@@ -11,12 +11,20 @@ def key_result_progress(metric: str, start: Decimal, target: Decimal | None, cur
     """(current − start) / (target − start) as a percentage, bounded to 0–100.
 
     A decreasing target (churn from 8 % to 5 %) divides by a negative span, so moving down moves
-    progress up. Yes / no is done or not. Without a target, or with target = start, there is no
-    span to cover: 0 (the services refuse such key results; this keeps the function total)."""
+    progress up. Yes / no is done or not. Without a target there is nothing to reach: 0.
+
+    A target equal to its start is a level to keep ("keep availability at 99.9 %"): 100 while it is
+    met, 0 while not. Met means at or above it: with no span there is no direction to read, and
+    what teams keep at a level is mostly a floor (availability, satisfaction, coverage); a ceiling
+    to stay under (an error rate) is written as a decreasing target from where it is today."""
     if metric == Metric.YES_NO:
         return 100.0 if current >= 1 else 0.0
-    if target is None or target == start:
+    if target is None:
         return 0.0
+    if target == start:
+        if metric == Metric.MILESTONE:
+            return 0.0  # no milestones named (the services refuse it): nothing to reach
+        return 100.0 if current >= target else 0.0
     share = (current - start) / (target - start)
     return float(min(Decimal(1), max(Decimal(0), share)) * 100)
 

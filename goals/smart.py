@@ -6,7 +6,8 @@ Four codes, at most one finding each, in this order:
   "as much as possible"), or when it uses a vague verb ("提升", "优化", "improve", "enhance") without
   saying by how much: a number in the title (or, for a key result, its target) says it.
 - "measurable": an objective has a number in its title or a key result with a target; a key result
-  has a target different from its start (yes / no and milestone results measure themselves).
+  has a target (yes / no and milestone results measure themselves; a target equal to the start is
+  a level to keep, "keep availability at 99.9 %").
 - "time_bound": a key result has a due date inside its cycle; an objective ends with its cycle, so
   it fails only when one of its key results is due outside the cycle.
 - "owner": exactly one owner. A missing owner fails, and so does wording that shares the
@@ -176,10 +177,10 @@ def check_text(title: str) -> list[Finding]:
     return [f for f in (_specific(title), _shared_owner(title)) if f is not None]
 
 
-def _target_set(metric: str, start_value: Decimal | None, target_value: Decimal | None) -> bool:
+def _target_set(metric: str, target_value: Decimal | None) -> bool:
     if metric in (Metric.YES_NO, Metric.MILESTONE):
         return True  # done or not, and the named milestones, are their own measure
-    return target_value is not None and target_value != (start_value or Decimal(0))
+    return target_value is not None
 
 
 def _inside(cycle: Any, day: datetime.date) -> bool:
@@ -194,7 +195,7 @@ def check_objective(*, title: str, owner_id: int | None, cycle: Any, key_results
     """An objective: its title, its owner, and what its (not deleted) key results add."""
     results = [kr for kr in key_results if getattr(kr, "deleted_at", None) is None]
     findings = [_specific(title)]
-    measured = has_number(title) or any(_target_set(kr.metric, kr.start_value, kr.target_value) for kr in results)
+    measured = has_number(title) or any(_target_set(kr.metric, kr.target_value) for kr in results)
     if not measured:
         findings.append(
             Finding(MEASURABLE, _("Nothing measures it yet: add a number to the title or a key result with a target."))
@@ -223,12 +224,13 @@ def check_key_result(
     due_date: datetime.date | None,
     cycle: Any,
 ) -> list[Finding]:
-    """A key result: its title (its target counts as the number a vague verb lacks), a target
-    different from its start, a due date inside the cycle, and one owner."""
-    measured = _target_set(metric, start_value, target_value)
+    """A key result: its title (its target counts as the number a vague verb lacks), a target, a
+    due date inside the cycle, and one owner. `start_value` is taken for the callers' sake: a
+    target equal to it is a level to keep, as good a measure as any other."""
+    measured = _target_set(metric, target_value)
     findings = [_specific(title, number_elsewhere=measured)]
     if not measured:
-        findings.append(Finding(MEASURABLE, _("Set a target value different from the start value.")))
+        findings.append(Finding(MEASURABLE, _("Set a target value.")))
     if due_date is None:
         if cycle is not None:
             message = _("Set a due date inside the cycle (%(start)s – %(end)s).") % _span(cycle)

@@ -45,7 +45,14 @@ class KeyResultForm(ServiceForm):
     )
     metric = forms.ChoiceField(label=_("Metric"), choices=Metric.choices, initial=Metric.NUMBER)
     start_value = forms.DecimalField(label=_("Start value"), required=False, **VALUE_DIGITS)  # type: ignore[arg-type]
-    target_value = forms.DecimalField(label=_("Target value"), required=False, **VALUE_DIGITS)  # type: ignore[arg-type]
+    target_value = forms.DecimalField(
+        label=_("Target value"),
+        required=False,
+        help_text=_(
+            "The same as the start value to keep a level, such as availability at 99.9 %: done while at or above it."
+        ),
+        **VALUE_DIGITS,  # type: ignore[arg-type]
+    )
     unit = forms.CharField(
         label=_("Unit"), max_length=UNIT_MAX_LENGTH, required=False, help_text=_("Such as users, ¥ or percent.")
     )

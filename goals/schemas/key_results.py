@@ -63,8 +63,9 @@ class KeyResultLinkKind(enum.StrEnum):
 
 
 class KeyResultIn(In):
-    """A number, percentage or currency result needs `start_value` and a different `target_value`
-    (lower for a decreasing result, such as churn from 8 to 5); yes / no runs from 0 to 1; a
+    """A number, percentage or currency result needs `start_value` and `target_value` (lower for a
+    decreasing result, such as churn from 8 to 5; the same for a level to keep, such as availability
+    at 99.9, done while the value is at or above it); yes / no runs from 0 to 1; a
     milestone result names its `milestones` and runs from 0 to their number. `current_value`
     defaults to the start. `owner_id` defaults to the caller."""
 

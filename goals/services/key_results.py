@@ -193,7 +193,7 @@ def _due_date(value: Any) -> Any:
 
 def _metric_rules(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     """Make the metric's values consistent, or name the field that is not: yes / no runs 0 → 1,
-    milestones 0 → their number, the others from a start to a different target."""
+    milestones 0 → their number, the others from a start to a target (the same one: keep it at)."""
     metric = values["metric"]
     current = values.get("current_value")
     if metric == Metric.YES_NO:
@@ -221,9 +221,7 @@ def _metric_rules(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if values.get("target_value") is None:
             raise ValidationFailed({"target_value": _("Enter the target to reach.")})
         start = values["start_value"] = clean_value("start_value", values["start_value"])
-        target = values["target_value"] = clean_value("target_value", values["target_value"])
-        if target == start:
-            raise ValidationFailed({"target_value": _("The target must differ from the start value.")})
+        values["target_value"] = clean_value("target_value", values["target_value"])
         values["milestones"] = []
         if creating and values.get("current_value") is None:
             values["current_value"] = start

@@ -1,5 +1,6 @@
-"""Key results: the metric rules (number, percentage, currency from a start to a different target,
-decreasing ones too; yes / no 0 → 1; milestones 0 → their number), weight, owner and due date;
+"""Key results: the metric rules (number, percentage, currency from a start to a target, decreasing
+ones and "keep it at" ones equal to their start too; yes / no 0 → 1; milestones 0 → their number),
+weight, owner and due date;
 progress from the values, and the objective's progress and roll-up following every write; and the
 same through the API."""
 
@@ -68,6 +69,21 @@ def test_a_yes_no_result_runs_from_0_to_1_whatever_is_given(world: Any) -> None:
     assert fresh(kr).progress == 100.0
 
 
+def test_a_keep_at_result_is_done_while_it_holds_and_not_when_it_slips(world: Any) -> None:
+    """Keep availability at 99.9 %: a start equal to the target is a level to hold, not a refusal."""
+    kr = create(
+        world, title="Keep availability at 99.9%", metric=Metric.PERCENTAGE, start_value="99.9", target_value="99.9"
+    )
+    assert fresh(kr).progress == 100.0  # it starts where it must stay
+    objective = world.extra["objective"]  # with the world's result at 50 %, weight 1 each
+    assert fresh(objective).progress == pytest.approx(75.0)
+    key_results.check_in(world.actor("member"), fresh(kr), value="99.5", confidence="at_risk")
+    assert fresh(kr).progress == 0.0
+    assert fresh(objective).progress == pytest.approx(25.0)  # the objective follows
+    key_results.check_in(world.actor("member"), fresh(kr), value="99.95", confidence="on_track")
+    assert fresh(kr).progress == 100.0
+
+
 def test_a_milestone_result_runs_from_0_to_its_number_of_milestones(world: Any) -> None:
     kr = create(world, metric=Metric.MILESTONE, milestones=[" Design ", "Build", "", "Beta", "Launch"], current_value=1)
     kr = fresh(kr)
@@ -79,7 +95,6 @@ def test_a_milestone_result_runs_from_0_to_its_number_of_milestones(world: Any) 
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"target_value": 40}, "target_value"),  # the same as the start: nothing to cover
         ({"target_value": None}, "target_value"),
         ({"start_value": None}, "start_value"),
         ({"start_value": "abc"}, "start_value"),
@@ -173,12 +188,14 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(world: Any) -> None:
     assert fresh(kr).title == "Weekly active teams to 200"
 
 
-def test_a_target_equal_to_the_start_is_refused_on_update(world: Any) -> None:
-    kr = world.extra["key_result"]
-    with pytest.raises(ValidationFailed) as error:
-        key_results.update_key_result(world.actor("member"), kr, version=kr.version, start_value=200)
-    assert "target_value" in error.value.errors
-    assert fresh(kr).start_value == 100
+def test_a_target_equal_to_the_start_on_update_is_a_level_to_keep(world: Any) -> None:
+    kr = world.extra["key_result"]  # 100 → 200, at 150
+    key_results.update_key_result(world.actor("member"), kr, version=kr.version, start_value=200)
+    assert (fresh(kr).start_value, fresh(kr).progress) == (200, 0.0)  # keep at 200: 150 is below it
+    key_results.update_key_result(
+        world.actor("member"), fresh(kr), version=fresh(kr).version, start_value=150, target_value=150
+    )
+    assert fresh(kr).progress == 100.0  # keep at 150: met
 
 
 def test_turning_a_number_into_milestones_keeps_a_reachable_value(world: Any) -> None:
@@ -269,6 +286,14 @@ def test_the_api_creates_with_numbers_or_strings_and_answers_the_result(world: A
     assert got.status_code == 403
     got = world.client("admin").get(API + f"/key-results/{data['id']}")
     assert got.json()["title"] == body["title"]
+
+
+def test_the_api_takes_a_keep_at_target(world: Any) -> None:
+    objective = world.extra["objective"]
+    body = {"title": "Keep availability at 99.9%", "metric": "percentage", "start_value": "99.9", "target_value": 99.9}
+    response = post(world, f"/objectives/{objective.pk}/key-results", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["progress"] == 100.0
 
 
 @pytest.mark.parametrize(

@@ -37,9 +37,15 @@ D = Decimal
         (Metric.MILESTONE, D(0), D(4), D(1), 25.0),
         (Metric.MILESTONE, D(0), D(4), D(4), 100.0),
         (Metric.MILESTONE, D(0), D(3), D(2), pytest.approx(66.6667, abs=1e-3)),
-        # No span: 0, whatever the value.
-        (Metric.NUMBER, D(5), D(5), D(7), 0.0),
+        # Keep it at: a target equal to its start is a floor to hold, done while met, not while not.
+        (Metric.PERCENTAGE, D("99.9"), D("99.9"), D("99.9"), 100.0),
+        (Metric.PERCENTAGE, D("99.9"), D("99.9"), D("99.95"), 100.0),
+        (Metric.PERCENTAGE, D("99.9"), D("99.9"), D("99.8"), 0.0),
+        (Metric.NUMBER, D(5), D(5), D(7), 100.0),
+        (Metric.CURRENCY, D(5), D(5), D(3), 0.0),
+        # No target, or milestones with none named: 0, whatever the value.
         (Metric.NUMBER, D(5), None, D(7), 0.0),
+        (Metric.MILESTONE, D(0), D(0), D(0), 0.0),
     ],
 )
 def test_key_result_progress(
@@ -135,3 +141,14 @@ def test_weighted_stays_within_the_values(pairs: list[tuple[Decimal, float]]) ->
         assert result is None
     else:
         assert min(p for _, p in pairs) - 1e-9 <= result <= max(p for _, p in pairs) + 1e-9  # type: ignore[operator]
+
+
+@given(metric=st.sampled_from([Metric.NUMBER, Metric.PERCENTAGE, Metric.CURRENCY]), level=values, a=values, b=values)
+def test_a_keep_at_result_is_all_or_nothing_and_monotone(metric: str, level: Decimal, a: Decimal, b: Decimal) -> None:
+    """Start = target: 100 while the value is at or above the level, 0 below it."""
+    low, high = min(a, b), max(a, b)
+    at_low = progress.key_result_progress(metric, level, level, low)
+    at_high = progress.key_result_progress(metric, level, level, high)
+    assert {at_low, at_high} <= {0.0, 100.0}
+    assert at_low <= at_high
+    assert (at_high == 100.0) == (high >= level)

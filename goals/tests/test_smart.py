@@ -159,7 +159,9 @@ def kr(**overrides: Any) -> list[smart.Finding]:
 KEY_RESULTS = [
     ({}, set()),
     ({"target_value": None}, {"measurable"}),
-    ({"target_value": Decimal(100)}, {"measurable"}),
+    # Keep it at: a target equal to its start is a measure (keep availability at 99.9 %).
+    ({"title": "Keep availability at 99.9%", "start_value": Decimal("99.9"), "target_value": Decimal("99.9")}, set()),
+    ({"target_value": Decimal(100)}, set()),
     ({"title": "提升用户满意度", "target_value": None}, {"specific", "measurable"}),
     # A vague verb is fine in a key result: its target says how far.
     ({"title": "提升用户满意度评分", "start_value": Decimal("4.1"), "target_value": Decimal("4.5")}, set()),

@@ -109,6 +109,15 @@ def test_a_key_result_is_added_from_its_form(world: Any) -> None:
     assert (created.start_value, created.target_value, created.unit) == (40, 60, "teams")
 
 
+def test_a_keep_at_target_is_added_from_its_form(world: Any) -> None:
+    client, objective = client_for(world), world.extra["objective"]
+    body = new_form(
+        world, title="Keep availability at 99.9%", metric="percentage", start_value="99.9", target_value="99.9"
+    )
+    assert client.post(url("key-result-new", objective.pk), body).status_code == 302
+    assert KeyResult.objects.get(title="Keep availability at 99.9%").progress == 100.0
+
+
 def test_milestones_are_typed_one_a_line(world: Any) -> None:
     client, objective = client_for(world), world.extra["objective"]
     body = new_form(
@@ -123,9 +132,9 @@ def test_milestones_are_typed_one_a_line(world: Any) -> None:
 
 def test_errors_come_back_on_the_form_by_field(world: Any) -> None:
     client, objective = client_for(world), world.extra["objective"]
-    response = client.post(url("key-result-new", objective.pk), new_form(world, target_value="40"))
+    response = client.post(url("key-result-new", objective.pk), new_form(world, target_value=""))
     assert response.status_code == 422
-    assert "The target must differ from the start value." in text(response)
+    assert "Enter the target to reach." in text(response)
     response = client.post(url("key-result-new", objective.pk), new_form(world, owner_id=world.users["outsider"].pk))
     assert response.status_code == 422
     assert not KeyResult.objects.filter(title__startswith="Paying teams").exists()
