@@ -33,7 +33,9 @@ OBJECTIVES = [
     ("尽可能把月流失率降到5%", {"specific"}),
     ("把首页加载时间降到1秒以内", set()),
     ("第二季度签约50家新企业客户", set()),
-    ("年底前营收同比增长两倍", set()),
+    # The year's end lies outside this April–June cycle (this row expected no finding before the
+    # dates in a title were read).
+    ("年底前营收同比增长两倍", {"time_bound"}),
     ("市场部和销售部共同负责签约50家新客户", {"owner"}),
     ("大家一起把NPS提高到45", {"owner"}),
     ("让新用户引导流程更好", {"specific", "measurable"}),
@@ -61,6 +63,29 @@ OBJECTIVES = [
     ("Launch the public API for partners", {"measurable"}),
     ("Co-owned by design and engineering: cut bugs to 10 per release", {"owner"}),
     ("Be a world-class support team with 95% satisfaction", {"specific"}),
+    # A deadline written in the title must lie inside the cycle (1 April – 30 June 2026).
+    ("2026年3月31日前签约50家新企业客户", {"time_bound"}),
+    ("2026年6月30日前签约50家新企业客户", set()),
+    ("3月底前上线移动端应用并覆盖三个城市", {"time_bound"}),
+    ("六月底前上线移动端应用并覆盖三个城市", set()),
+    ("2027年第三季度签约50家新企业客户", {"time_bound"}),
+    ("2026年下半年签约50家新企业客户", {"time_bound"}),
+    ("2026-05-15前签约50家新企业客户", set()),
+    ("Sign 50 enterprise customers by 12/31", {"time_bound"}),
+    ("Sign 50 enterprise customers by 06/30", set()),
+    ("Hire 5 senior engineers by 31 March 2027", {"time_bound"}),
+    ("Hire 5 senior engineers by June 30, 2026", set()),
+    ("Launch the mobile app in two markets in Q3 2027", {"time_bound"}),
+    ("Launch the mobile app in two markets in Q2 2026", set()),
+    ("Launch the mobile app in two markets by the end of 2027", {"time_bound"}),
+    ("Cut failed payments to 1/2 of what they are", set()),  # a fraction, not a date
+    # Words that stand for no deadline, or for no measure, are vague.
+    ("尽快上线移动端应用并覆盖三个城市", {"time_bound"}),
+    ("Launch the mobile app in two markets as soon as possible", {"time_bound"}),
+    ("Launch the mobile app in two markets ASAP", {"time_bound"}),
+    ("打造最好的客服团队，满意度达到95%", {"specific"}),
+    ("Build the best support team, with 95% satisfaction", {"specific"}),
+    ("Run world-class onboarding for 50 new teams", {"specific"}),
 ]
 
 
@@ -83,7 +108,63 @@ def test_objective_titles(title: str, expected: set[str]) -> None:
 
 @pytest.mark.parametrize(("title", "expected"), OBJECTIVES)
 def test_check_text_is_the_title_part(title: str, expected: set[str]) -> None:
-    assert codes(smart.check_text(title)) == expected - {"measurable"}
+    assert codes(smart.check_text(title, cycle=CYCLE)) == expected - {"measurable"}
+
+
+def test_a_deadline_in_the_title_says_where_the_cycle_runs() -> None:
+    with translation.override("en"):
+        (finding,) = smart.check_text("Hire 5 senior engineers by 31 March 2027", cycle=CYCLE)
+    assert finding.code == "time_bound"
+    assert "31 March 2027" in finding.message and "2026-04-01" in finding.message and "2026-06-30" in finding.message
+    with translation.override("en"):
+        (finding,) = smart.check_text("尽快上线移动端应用并覆盖三个城市", cycle=CYCLE)
+    assert "“尽快”" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2026年3月31日", datetime.date(2026, 3, 31), datetime.date(2026, 3, 31)),
+        ("2026年3月", datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)),
+        ("2026 年 12 月底", datetime.date(2026, 12, 1), datetime.date(2026, 12, 31)),
+        ("2027年第三季度", datetime.date(2027, 7, 1), datetime.date(2027, 9, 30)),
+        ("2027年上半年", datetime.date(2027, 1, 1), datetime.date(2027, 6, 30)),
+        ("2026-02-28", datetime.date(2026, 2, 28), datetime.date(2026, 2, 28)),
+        ("by 31 March 2027", datetime.date(2027, 3, 31), datetime.date(2027, 3, 31)),
+        ("by March 31st, 2027", datetime.date(2027, 3, 31), datetime.date(2027, 3, 31)),
+        ("by Sept. 2027", datetime.date(2027, 9, 1), datetime.date(2027, 9, 30)),
+        ("Q3 2027", datetime.date(2027, 7, 1), datetime.date(2027, 9, 30)),
+        ("2027 Q1", datetime.date(2027, 1, 1), datetime.date(2027, 3, 31)),
+        ("H2 2026", datetime.date(2026, 7, 1), datetime.date(2026, 12, 31)),
+        ("by the end of 2027", datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)),
+    ],
+)
+def test_dates_with_a_year_are_read_as_periods(text: str, first: datetime.date, last: datetime.date) -> None:
+    ((_, period),) = smart.deadlines(text, years=(2026,))
+    assert period == (first, last)
+
+
+def test_dates_without_a_year_are_read_in_the_cycle_s_years() -> None:
+    periods = [period for _, period in smart.deadlines("3月底, 12/31, 31/12", years=(2026, 2027))]
+    assert periods == [
+        (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)),
+        (datetime.date(2027, 3, 1), datetime.date(2027, 3, 31)),
+        (datetime.date(2026, 12, 31), datetime.date(2026, 12, 31)),
+        (datetime.date(2027, 12, 31), datetime.date(2027, 12, 31)),
+        (datetime.date(2026, 12, 31), datetime.date(2026, 12, 31)),
+        (datetime.date(2027, 12, 31), datetime.date(2027, 12, 31)),
+    ]
+    # A cycle across the new year: March's end lies inside October – March.
+    winter = SimpleNamespace(start_date=datetime.date(2026, 10, 1), end_date=datetime.date(2027, 3, 31))
+    assert codes(smart.check_text("3月底前签约50家新企业客户", cycle=winter)) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026年2月30日", "13/45", "Sign 2000 customers", "May we grow to 50 teams", "3/4 of teams", "x" * 5000 + " 12/31"],
+)
+def test_what_is_not_a_date_is_not_read_as_one(text: str) -> None:
+    assert smart.deadlines(text, years=(2026,)) == []
 
 
 def test_at_most_one_finding_per_code_in_order() -> None:
@@ -178,6 +259,9 @@ KEY_RESULTS = [
     ({"title": "尽量把活跃团队数提高到200"}, {"specific"}),
     ({"title": "做好工作"}, {"specific"}),
     ({"title": "NPS"}, {"specific"}),
+    ({"title": "尽快把活跃团队数从100提高到200"}, {"time_bound"}),
+    ({"title": "Weekly active teams from 100 to 200 ASAP"}, {"time_bound"}),
+    ({"title": "Weekly active teams from 100 to 200 ASAP", "due_date": None}, {"time_bound"}),
 ]
 
 
