@@ -88,8 +88,9 @@ class CycleOut(Schema):
 
 class ObjectiveIn(In):
     """A department, team or product objective names its unit (`department_id`, `team_id` or
-    `product_id`); company and personal objectives name none. `owner_id` defaults to the caller.
-    `parent_id` aligns it to an objective of the same cycle at its level or above."""
+    `product_id`); company and personal objectives name none. `owner_id` names the one person
+    who answers for it. `parent_id` aligns it to an objective of the same cycle at its level or
+    above."""
 
     cycle_id: Id
     title: Text(300, 1)  # type: ignore[valid-type]
@@ -98,7 +99,7 @@ class ObjectiveIn(In):
     department_id: Id | None = None
     team_id: Id | None = None
     product_id: Id | None = None
-    owner_id: Id | None = None
+    owner_id: Id
     parent_id: Id | None = None
 
 

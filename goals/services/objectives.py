@@ -212,7 +212,8 @@ def create_objective(
     owner_id: int | None = None,
     **fields: Any,
 ) -> Objective:
-    """A new objective of `cycle` (the caller resolved it in the actor's workspace)."""
+    """A new objective of `cycle` (the caller resolved it in the actor's workspace), owned by the
+    person named: one is never assumed, not even the actor."""
     require(actor, "goals.edit")
     _check_unknown(fields)
     fields.pop("cycle_id", None)
@@ -221,7 +222,9 @@ def create_objective(
     require_writable(cycle)
     title = required_text("title", title, TITLE_MAX_LENGTH)
     description = clean_text("description", fields.get("description"), DESCRIPTION_MAX_LENGTH)
-    owner = actor.user_id if owner_id is None else _owner(actor, owner_id)
+    if owner_id is None:
+        raise ValidationFailed({"owner_id": _("Choose the owner: one person answers for it.")})
+    owner = _owner(actor, owner_id)
     units = _units_for(actor, level, fields)
     parent = _parent(actor, fields.get("parent_id"))
     _check_alignment(None, level, cycle.pk, parent)

@@ -111,7 +111,9 @@ def test_a_closed_cycle_is_read_only_until_reopened_with_a_recorded_reason(world
         objectives.update_objective(world.actor("member"), child, version=child.version, title="Changed")
     assert set(error.value.errors) == {"cycle"}
     with pytest.raises(ValidationFailed) as error:
-        objectives.create_objective(world.actor("member"), child.cycle, title="New", level="personal")
+        objectives.create_objective(
+            world.actor("member"), child.cycle, title="New", level="personal", owner_id=world.users["member"].pk
+        )
     assert set(error.value.errors) == {"cycle"}
     with pytest.raises(ValidationFailed) as error:
         objectives.delete_objective(world.actor("member"), child)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from core import services as core
 from core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -30,7 +31,12 @@ def errors_of(response: Any) -> dict[str, str]:
 
 
 def new(world: Any, role: str = "member", **fields: Any) -> Objective:
-    values = {"title": "Ship the app to 5,000 teams this quarter", "level": "team", "team_id": world.team.pk}
+    values = {
+        "title": "Ship the app to 5,000 teams this quarter",
+        "level": "team",
+        "team_id": world.team.pk,
+        "owner_id": world.users[role].pk,
+    }
     return objectives.create_objective(world.actor(role), world.extra["cycle"], **{**values, **fields})
 
 
@@ -55,6 +61,18 @@ def test_an_objective_is_created_aligned_and_recorded(world: Any) -> None:
     assert objective.department_id is None and objective.product_id is None
     entry = Activity.objects.get(verb="created", target_type="objective", target_id=objective.pk)
     assert entry.changes["parent"] == world.extra["objective"].title  # by name, as it was then
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_objective_needs_its_owner_named(world: Any, language: str) -> None:
+    """No owner is invented: the caller is not the owner unless named."""
+    with translation.override(language), pytest.raises(ValidationFailed) as error:
+        new(world, owner_id=None)
+    assert list(error.value.errors) == ["owner_id"]
+    assert error.value.errors["owner_id"] == [
+        {"en": "Choose the owner: one person answers for it.", "zh-hans": "请选择负责人：由一个人对它负责。"}[language]
+    ]
+    assert not Objective.objects.filter(title="Ship the app to 5,000 teams this quarter").exists()
 
 
 def test_each_level_names_its_own_unit(world: Any) -> None:
@@ -136,7 +154,9 @@ def test_company_objectives_are_for_owners_and_admins(world: Any) -> None:
 
 def test_the_parent_is_in_the_same_cycle_and_not_below(world: Any) -> None:
     other_cycle = next_cycle(world)
-    elsewhere = objectives.create_objective(world.actor("owner"), other_cycle, title="Next year", level="company")
+    elsewhere = objectives.create_objective(
+        world.actor("owner"), other_cycle, title="Next year", level="company", owner_id=world.users["owner"].pk
+    )
     with pytest.raises(ValidationFailed) as error:
         new(world, parent_id=elsewhere.pk)
     assert set(error.value.errors) == {"parent_id"}
@@ -223,7 +243,9 @@ def test_moving_to_another_cycle_leaves_the_aligned_objectives_behind(world: Any
     assert fresh(parent).rolled_up == 50.0  # the child's key result left with it
     assert child.progress == 0.0  # refreshed in its new cycle
     # Into a parent of the new cycle in the same write.
-    top = objectives.create_objective(world.actor("owner"), target, title="Grow 2x next year", level="company")
+    top = objectives.create_objective(
+        world.actor("owner"), target, title="Grow 2x next year", level="company", owner_id=world.users["owner"].pk
+    )
     grandchild = fresh(grandchild)
     objectives.update_objective(
         world.actor("member"), grandchild, version=grandchild.version, cycle_id=target.pk, parent_id=top.pk
@@ -260,6 +282,9 @@ def test_the_api_creates_reads_and_lists_objectives(world: Any) -> None:
         "team_id": world.team.pk,
         "parent_id": world.extra["objective"].pk,
     }
+    ownerless = client.post(API + "/objectives", body, content_type="application/json")
+    assert ownerless.status_code == 422 and set(errors_of(ownerless)) == {"owner_id"}
+    body["owner_id"] = world.users["member"].pk
     response = client.post(API + "/objectives", body, content_type="application/json")
     assert response.status_code == 201, response.content
     created = response.json()

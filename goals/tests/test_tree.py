@@ -25,6 +25,7 @@ def grow(world: Any, count: int) -> None:
                 title=f"Team goal {i}",
                 level="team",
                 team_id=world.team.pk,
+                owner_id=actor.user_id,
                 parent_id=world.extra["objective"].pk,
             )
         else:
@@ -45,10 +46,16 @@ def test_the_tree_runs_from_company_down(world: Any) -> None:
         world.extra["cycle"],
         title="Call 20 churned teams",
         level="personal",
+        owner_id=actor.user_id,
         parent_id=world.extra["child_objective"].pk,
     )
     lonely = objectives.create_objective(
-        actor, world.extra["cycle"], title="A loose team goal", level="team", team_id=world.team.pk
+        actor,
+        world.extra["cycle"],
+        title="A loose team goal",
+        level="team",
+        team_id=world.team.pk,
+        owner_id=actor.user_id,
     )
     tree = queries.tree_for(actor, queries.tree_cycle(actor))
     assert tree.cycle == world.extra["cycle"]
@@ -168,7 +175,12 @@ def test_the_rows_written_in_python_are_the_template_rows(world: Any, language: 
 
     actor = world.actor("owner")
     objectives.create_objective(
-        actor, world.extra["cycle"], title='Ship <b>"v2"</b> & 50 % O\'Reilly', level="team", team_id=world.team.pk
+        actor,
+        world.extra["cycle"],
+        title='Ship <b>"v2"</b> & 50 % O\'Reilly',
+        level="team",
+        team_id=world.team.pk,
+        owner_id=actor.user_id,
     )
     rows = queries.tree_for(actor, world.extra["cycle"]).rows
     rows[0].objective.score = Decimal("0.75")

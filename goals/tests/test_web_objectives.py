@@ -171,6 +171,10 @@ def test_the_form_has_the_live_smart_check_and_creates_an_objective(world: Any) 
         "owner_id": world.users["member"].pk,
         "parent_id": world.extra["objective"].pk,
     }
+    assert f'<option value="{world.users["member"].pk}" selected>' in page  # the caller, as a visible default
+    ownerless = client.post(url("objective-new"), {**form, "owner_id": ""})
+    assert ownerless.status_code == 422 and "This field is required." in text(ownerless)
+    assert not Objective.objects.filter(title=form["title"]).exists()
     response = client.post(url("objective-new"), form)
     objective = Objective.objects.get(title=form["title"])
     assert response.status_code == 302 and response["Location"] == url("objective", objective.pk)
@@ -225,6 +229,7 @@ def _grow(world: Any, count: int) -> None:
             title=f"Goal {i}",
             level="team",
             team_id=world.team.pk,
+            owner_id=world.users["owner"].pk,
             parent_id=world.extra["objective"].pk,
         )
 

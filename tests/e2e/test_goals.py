@@ -38,7 +38,11 @@ def test_an_objective_with_two_key_results_is_checked_checked_in_and_rolled_up(n
     )
     cycles.activate_cycle(owner, cycle, version=cycle.version)
     company = objectives.create_objective(
-        owner, cycle, title="Reach 10,000 paying teams by the end of the quarter", level="company"
+        owner,
+        cycle,
+        title="Reach 10,000 paying teams by the end of the quarter",
+        level="company",
+        owner_id=owner.user_id,
     )
     key_results.create_key_result(
         owner,
