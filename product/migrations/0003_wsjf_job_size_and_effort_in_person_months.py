@@ -79,6 +79,21 @@ def _convert(apps: Any, forward: bool) -> None:
     Requirement._base_manager.bulk_update(batch, names)
 
 
+# On SQLite, altering a column rebuilds the table and keeps only the indexes Django knows of:
+# requirement_score (migration 0002, written in SQL) is dropped around the rebuild and made again.
+SCORE_INDEX = "CREATE INDEX requirement_score ON product_requirement (workspace_id, score DESC, rank, id)"
+
+
+def drop_score_index(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP INDEX IF EXISTS requirement_score")
+
+
+def create_score_index(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(SCORE_INDEX)
+
+
 def forward(apps: Any, schema_editor: Any) -> None:
     _convert(apps, forward=True)
 
@@ -93,6 +108,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_score_index, create_score_index),
         migrations.AddField(
             model_name="requirement",
             name="job_size",
@@ -103,5 +119,6 @@ class Migration(migrations.Migration):
             name="effort",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="effort"),
         ),
+        migrations.RunPython(create_score_index, drop_score_index),
         migrations.RunPython(forward, backward),
     ]

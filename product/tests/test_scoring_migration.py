@@ -35,6 +35,11 @@ def test_old_ten_point_values_go_to_the_nearest_step() -> None:
     assert [migration.nearest_step(Decimal(w)) for w in ("0.5", "4", "10.5", "40")] == [1, 5, 13, 20]
 
 
+def has_the_score_index() -> bool:
+    with connection.cursor() as cursor:
+        return "requirement_score" in connection.introspection.get_constraints(cursor, "product_requirement")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_converts_the_data_and_back(world: Any) -> None:
     requirement = world.extra["requirement"]  # RICE: reach 1000, impact 2, confidence 80 %
@@ -55,12 +60,14 @@ def test_the_migration_converts_the_data_and_back(world: Any) -> None:
         assert (converted.user_value, converted.time_criticality, converted.risk_reduction) == (8, 8, 5)
         assert converted.job_size == 20
         assert converted.score == pytest.approx(1000 * 2 * 0.8 / 6)  # recomputed: RICE ÷ 6 months
+        assert has_the_score_index()  # SQLite rebuilt the table, and the backlog's index with it
         executor.loader.build_graph()
         executor.migrate(before)
         executor.loader.build_graph()
         row = old._base_manager.get(pk=requirement.pk)
         assert row.effort == Decimal("26.0") and row.score == pytest.approx(1000 * 2 * 0.8 / 26)
         assert (row.user_value, row.time_criticality, row.risk_reduction) == (8, 8, 5)
+        assert has_the_score_index()
     finally:
         executor.loader.build_graph()
         executor.migrate(previous)
