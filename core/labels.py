@@ -219,6 +219,7 @@ FIELD_LABELS = {
     "impact": _("Impact"),
     "time_criticality": _("Time criticality"),
     "risk_reduction": _("Risk reduction"),
+    "job_size": _("Job size"),
     "moscow": _("MoSCoW priority"),
     "kano": _("Kano category"),
     "feedback_count": _("Feedback count"),
