@@ -120,6 +120,29 @@ class RequirementStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Where a requirement may go from each status by hand. `released` is normally reached by the loop
+# (its work done and its release shipped); a rejected requirement can be reopened.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RequirementStatus.NEW: (RequirementStatus.IN_REVIEW, RequirementStatus.REJECTED, RequirementStatus.CLOSED),
+    RequirementStatus.IN_REVIEW: (
+        RequirementStatus.APPROVED,
+        RequirementStatus.REJECTED,
+        RequirementStatus.NEEDS_CLARIFICATION,
+    ),
+    RequirementStatus.NEEDS_CLARIFICATION: (
+        RequirementStatus.IN_REVIEW,
+        RequirementStatus.REJECTED,
+        RequirementStatus.CLOSED,
+    ),
+    RequirementStatus.APPROVED: (RequirementStatus.PLANNED, RequirementStatus.IN_REVIEW, RequirementStatus.CLOSED),
+    RequirementStatus.REJECTED: (RequirementStatus.NEW, RequirementStatus.IN_REVIEW, RequirementStatus.CLOSED),
+    RequirementStatus.PLANNED: (RequirementStatus.IN_PROGRESS, RequirementStatus.APPROVED, RequirementStatus.CLOSED),
+    RequirementStatus.IN_PROGRESS: (RequirementStatus.RELEASED, RequirementStatus.PLANNED, RequirementStatus.CLOSED),
+    RequirementStatus.RELEASED: (RequirementStatus.CLOSED,),
+    RequirementStatus.CLOSED: (RequirementStatus.NEW,),
+}
+
+
 class MoSCoW(models.TextChoices):
     MUST = "must", _("Must have")
     SHOULD = "should", _("Should have")
@@ -133,6 +156,22 @@ class Kano(models.TextChoices):
     ATTRACTIVE = "attractive", _("Attractive")
     INDIFFERENT = "indifferent", _("Indifferent")
     REVERSE = "reverse", _("Reverse")
+
+
+# The analysis inputs a requirement keeps, in the order forms, the API and exports show them.
+NUMERIC_ANALYSIS_FIELDS = (
+    "feasibility",
+    "market_potential",
+    "user_value",
+    "effort",
+    "reach",
+    "impact",
+    "confidence",
+    "time_criticality",
+    "risk_reduction",
+    "job_size",
+)
+ANALYSIS_FIELDS = (*NUMERIC_ANALYSIS_FIELDS, "moscow", "kano")
 
 
 class Requirement(VersionedModel, SoftDeleteModel):

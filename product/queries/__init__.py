@@ -20,6 +20,8 @@ from core.pagination import Page, check_limit, decode_cursor, encode_cursor, pag
 from core.permissions import require
 from product import scoring
 from product.models import (
+    ANALYSIS_FIELDS,
+    TRANSITIONS,
     FeedbackLink,
     Module,
     Product,
@@ -35,8 +37,6 @@ from product.models import (
     Source,
     StatusChange,
 )
-from product.services.products import settings_for
-from product.services.requirements import ANALYSIS_FIELDS, TRANSITIONS
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -89,9 +89,16 @@ def requirement_counts(product: Product) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def settings_of(workspace_id: int) -> ProductSettings:
+    """The workspace's product settings; the defaults (unsaved) until someone changes them."""
+    return ProductSettings.objects.filter(workspace_id=workspace_id).first() or ProductSettings(
+        workspace_id=workspace_id
+    )
+
+
 def product_settings(actor: "Membership") -> ProductSettings:
     require(actor, "product.view")
-    return settings_for(actor.workspace_id)
+    return settings_of(actor.workspace_id)
 
 
 # --- Choices for filters and forms, each in one query --------------------------------------------
@@ -567,7 +574,7 @@ def detail_of(actor: "Membership", requirement: Requirement) -> Requirement:
     """The requirement with what its page and the API's detail show, as attributes: the scores
     under every model (and the workspace's default), the allowed moves, why it is in its status,
     the linked work items and their progress, and the demand signal."""
-    settings = settings_for(actor.workspace_id)
+    settings = settings_of(actor.workspace_id)
     requirement.settings = settings  # type: ignore[attr-defined]
     requirement.scoring_model = settings.scoring_model  # type: ignore[attr-defined]
     requirement.scores = scores_of(requirement, settings)  # type: ignore[attr-defined]

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from core.errors import ValidationFailed
 from core.permissions import require
 from product import queries
-from product.models import Feedback, Requirement
+from product.models import NUMERIC_ANALYSIS_FIELDS, Feedback, Requirement
 from product.queries import feedback as queries_feedback
-from product.services.requirements import NUMERIC_ANALYSIS_FIELDS
 from projects.queries import export as cells
 
 if TYPE_CHECKING:

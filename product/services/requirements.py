@@ -19,6 +19,8 @@ from core.versioning import save_versioned
 from product import scoring
 from product.hooks import RequirementItemsChanged
 from product.models import (
+    ANALYSIS_FIELDS,
+    TRANSITIONS,
     Kano,
     Module,
     MoSCoW,
@@ -43,19 +45,6 @@ if TYPE_CHECKING:
 RANK_STEP = 1 << 16
 MAX_DESCRIPTION = 100_000
 MAX_TAGS = 20
-NUMERIC_ANALYSIS_FIELDS = (
-    "feasibility",
-    "market_potential",
-    "user_value",
-    "effort",
-    "reach",
-    "impact",
-    "confidence",
-    "time_criticality",
-    "risk_reduction",
-    "job_size",
-)
-ANALYSIS_FIELDS = (*NUMERIC_ANALYSIS_FIELDS, "moscow", "kano")
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -227,19 +216,6 @@ def release_of(actor: "Membership", release_id: int | None, product: Product) ->
 # --- The workflow --------------------------------------------------------------------------------
 
 S = RequirementStatus
-# Where a requirement may go from each status by hand. `released` is normally reached by the loop
-# (its work done and its release shipped); a rejected requirement can be reopened.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.NEW: (S.IN_REVIEW, S.REJECTED, S.CLOSED),
-    S.IN_REVIEW: (S.APPROVED, S.REJECTED, S.NEEDS_CLARIFICATION),
-    S.NEEDS_CLARIFICATION: (S.IN_REVIEW, S.REJECTED, S.CLOSED),
-    S.APPROVED: (S.PLANNED, S.IN_REVIEW, S.CLOSED),
-    S.REJECTED: (S.NEW, S.IN_REVIEW, S.CLOSED),
-    S.PLANNED: (S.IN_PROGRESS, S.APPROVED, S.CLOSED),
-    S.IN_PROGRESS: (S.RELEASED, S.PLANNED, S.CLOSED),
-    S.RELEASED: (S.CLOSED,),
-    S.CLOSED: (S.NEW,),
-}
 # Leaving these needs a reason: the record says why something was turned down or sent back.
 REASON_REQUIRED = frozenset({S.REJECTED, S.NEEDS_CLARIFICATION, S.CLOSED})
 
