@@ -10,6 +10,7 @@ from ninja import Path, Query, Router, Status
 from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
+from core import export as files
 from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
@@ -367,7 +368,7 @@ EXPORT_RESPONSE = {
             "description": "The file, as a download.",
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
-                exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                files.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         }
     }
@@ -389,7 +390,7 @@ def export_items(
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{obj.key}-items.{format}"'
     if truncated:
-        response["X-Export-Truncated"] = str(exports.MAX_ROWS)
+        response["X-Export-Truncated"] = str(files.MAX_ROWS)
     return response
 
 

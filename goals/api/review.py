@@ -9,6 +9,7 @@ from ninja import Router
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
 from core.api import ERRORS, WorkspaceSlug
+from core.export import XLSX_TYPE
 from core.schemas import PathId
 from goals import progress
 from goals.queries import report
@@ -26,7 +27,6 @@ from goals.schemas.review import (
     ObjectiveAssessmentOut,
 )
 from goals.services import review, scoring
-from projects.queries.export import XLSX_TYPE
 
 router = Router(tags=["goals"])
 G = "/workspaces/{workspace}/goals"

@@ -1,14 +1,12 @@
 """The cycle report (周期报告): how the cycle's objectives stand, per level and per department —
 how many objectives and key results, their average progress and score, the key results by
 confidence, and the objectives nobody has checked in on; with CSV and XLSX exports whose cells
-cannot run as formulas (SECURITY.md rule 8, projects.queries.export.safe_cell).
+cannot run as formulas (SECURITY.md rule 8, written by core.export).
 
 Which department an objective counts for: a department-level objective its own; a company
 objective the whole company's; any other its owner's (their membership's department), else none.
 A constant number of queries however many objectives the cycle holds."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -16,16 +14,14 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, Membership
-from core.errors import ValidationFailed
+from core import export as files
 from goals import progress
 from goals.models import CheckIn, Confidence, Cycle, KeyResult, Objective, ObjectiveLevel
 from goals.queries.review import get_cycle
-from projects.queries.export import XLSX_TYPE, safe_cell
 
 if TYPE_CHECKING:
     from accounts.models import Membership as Actor
 
-FORMATS = ("csv", "xlsx")
 NO_CONFIDENCE = "none"
 
 
@@ -169,8 +165,8 @@ def table(report: Report) -> list[list[Any]]:
         for group in groups:
             rows.append(
                 [
-                    safe_cell(kind),
-                    safe_cell(group.label),
+                    kind,
+                    group.label,
                     group.objectives,
                     group.key_results,
                     group.average_progress,
@@ -185,35 +181,11 @@ def table(report: Report) -> list[list[Any]]:
     return rows
 
 
-def _csv(report: Report) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([safe_cell(h) for h in headers()])
-    for row in table(report):
-        writer.writerow(["" if v is None else v for v in row])
-    # A byte order mark, so that spreadsheet programs read the file as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("OKR report")[:31])
-    sheet.append([safe_cell(h) for h in headers()])
-    for row in table(report):
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def export(actor: "Actor", cycle_id: int, kind: str) -> tuple[bytes, str, str]:
     """The report as a file: (bytes, content type, file name)."""
-    if kind not in FORMATS:
-        raise ValidationFailed({"format": _("Choose one of: %(n)s.") % {"n": ", ".join(FORMATS)}})
+    kind = files.check_format(kind)
     report = cycle_report(actor, cycle_id)
     name = f"okr-report-{report.cycle.start_date.isoformat()}.{kind}"
     if kind == "csv":
-        return _csv(report), "text/csv; charset=utf-8", name
-    return _xlsx(report), XLSX_TYPE, name
+        return files.csv_bytes(headers(), table(report)), files.CSV_TYPE, name
+    return files.xlsx_bytes(_("OKR report"), headers(), table(report)), files.XLSX_TYPE, name

@@ -1,13 +1,10 @@
 """CSV and XLSX exports of requirements and of feedback, with the filters and the permissions of
-their lists. Every text cell a spreadsheet could read as a formula is quoted as it is written
-(SECURITY.md rule 8), with the cell functions of projects.queries.export. Rows are read in chunks and written as they
-come (the CSV streams), up to projects.queries.export.MAX_ROWS rows."""
+their lists, written by core.export (which quotes every cell a spreadsheet could run as a formula,
+SECURITY.md rule 8). Rows are read in chunks and written as they come (the CSV streams), up to
+core.export.MAX_ROWS rows."""
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
@@ -16,19 +13,16 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ValidationFailed
+from core import export as files
 from core.permissions import require
 from product import queries
 from product.models import NUMERIC_ANALYSIS_FIELDS, Feedback, Requirement
 from product.queries import feedback as queries_feedback
-from projects.queries import export as cells
 
 if TYPE_CHECKING:
     from accounts.models import Membership
 
-FORMATS = cells.FORMATS
-XLSX_TYPE = cells.XLSX_TYPE
-CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = files.XLSX_TYPE
 CHUNK = 500
 
 
@@ -43,7 +37,7 @@ class Export:
 
 
 def max_rows() -> int:
-    return cells.MAX_ROWS
+    return files.MAX_ROWS
 
 
 def _local(value: Any) -> str:
@@ -183,55 +177,18 @@ def export_feedback(actor: "Membership", query: dict[str, Any]) -> Export:
 
 # --- Writing the files ---------------------------------------------------------------------------
 
-
-class _Line:
-    """csv.writer writes into this and gets the line back."""
-
-    def write(self, value: str) -> str:
-        return value
+check_format = files.check_format
 
 
 def csv_chunks(export: Export) -> Iterator[bytes]:
-    """The CSV, line by line, UTF-8 with a byte order mark (spreadsheets then read it as UTF-8)."""
-    writer = csv.writer(_Line())
-    yield ("\ufeff" + writer.writerow([cells.safe_cell(h) for h in export.headers])).encode("utf-8")
-    for row in export.rows:
-        yield writer.writerow(["" if v is None else cells.safe_cell(v) for v in row]).encode("utf-8")
-    if export.truncated:
-        yield writer.writerow([cells.safe_cell(cells.truncation_note())]).encode("utf-8")
-
-
-def _xlsx_value(value: Any) -> Any:
-    """A safe cell; characters XML cannot hold (NUL and other controls) are dropped after quoting."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, Decimal):
-        return float(value)
-    value = cells.safe_cell(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    """The CSV, line by line."""
+    return files.csv_lines(export.headers, export.rows, note=files.truncation_note() if export.truncated else None)
 
 
 def to_xlsx(export: Export, sheet_title: str) -> bytes:
-    """The workbook, written row by row (openpyxl's write-only mode keeps rows out of memory)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title[:31])
-    sheet.append([_xlsx_value(h) for h in export.headers])
-    for row in export.rows:
-        sheet.append([_xlsx_value(v) for v in row])
-    if export.truncated:
-        sheet.append([_xlsx_value(cells.truncation_note())])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def check_format(kind: str | None) -> str:
-    kind = kind or "csv"
-    if kind not in FORMATS:
-        raise ValidationFailed({"format": _("Choose one of: %(choices)s.") % {"choices": ", ".join(FORMATS)}})
-    return kind
+    return files.xlsx_bytes(
+        sheet_title, export.headers, export.rows, note=files.truncation_note() if export.truncated else None
+    )
 
 
 def response_for(export: Export, kind: str, sheet_title: str) -> HttpResponseBase:
@@ -239,7 +196,7 @@ def response_for(export: Export, kind: str, sheet_title: str) -> HttpResponseBas
     when it is written."""
     response: HttpResponseBase
     if kind == "csv":
-        response = StreamingHttpResponse(csv_chunks(export), content_type=CSV_TYPE)
+        response = StreamingHttpResponse(csv_chunks(export), content_type=files.CSV_TYPE)
     else:
         response = HttpResponse(to_xlsx(export, sheet_title), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export.name}.{kind}"'

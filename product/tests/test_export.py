@@ -148,7 +148,7 @@ def test_requirement_export_has_every_input_and_follows_the_filters(world: Any) 
 
 
 def test_rows_are_capped(world: Any, monkeypatch: Any) -> None:
-    from projects.queries import export as cells
+    from core import export as cells
 
     monkeypatch.setattr(cells, "MAX_ROWS", 1)
     response = client_for(world).get(FEEDBACK, {"format": "csv"})

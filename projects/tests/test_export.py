@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from core import export as files
 from projects.models import Priority
-from projects.queries import export
 from projects.services import items
 
 EXPORT = "/w/acme/projects/WEB/items/export/"
@@ -17,12 +17,12 @@ EXPORT = "/w/acme/projects/WEB/items/export/"
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n", "\0"])
 def test_formula_starts_get_a_quote(start: str) -> None:
-    assert export.safe_cell(start + "1+1") == "'" + start + "1+1"
+    assert files.safe_cell(start + "1+1") == "'" + start + "1+1"
 
 
 @pytest.mark.parametrize("value", ["Plain", " =not first", "", "a=b", 3, None, 1.5])
 def test_other_values_pass(value: Any) -> None:
-    assert export.safe_cell(value) == value
+    assert files.safe_cell(value) == value
 
 
 def client_for(world: Any, role: str = "owner") -> Client:
@@ -60,7 +60,7 @@ def test_xlsx_holds_the_same_rows(world: Any) -> None:
 
 
 def test_rows_are_capped(world: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(export, "MAX_ROWS", 2)
+    monkeypatch.setattr(files, "MAX_ROWS", 2)
     response = client_for(world).get(EXPORT, {"format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 4 and response["X-Export-Truncated"] == "2"

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.web import actor_for
+from core import export as files
 from core.errors import NotFound, ValidationFailed
 from core.web import is_htmx, page_from, panel_context, render_page, safe_next, web_view
 from projects import queries
@@ -223,7 +224,7 @@ def export(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{project.key}-items.{kind}"'
     if truncated:
-        response["X-Export-Truncated"] = str(exports.MAX_ROWS)
+        response["X-Export-Truncated"] = str(files.MAX_ROWS)
     return response
 
 
