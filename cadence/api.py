@@ -58,19 +58,25 @@ class CadenceAPI(NinjaAPI):
     _schema_cache: dict[str, Any]
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        """Errors are documented as application/problem+json, which is what they are sent as.
-        Built once per prefix: the routes never change while the process runs, and building the
-        description takes seconds."""
+        """Ninja's description, made valid OpenAPI 3.1, with errors documented as
+        application/problem+json, which is what they are sent as. Built once per prefix: the routes
+        never change while the process runs, and building the description takes seconds."""
         key = repr((args, sorted(kwargs.items())))
         cache = self.__dict__.setdefault("_schema_cache", {})
         if key not in cache:
-            cache[key] = self._problem_json_schema(*args, **kwargs)
+            cache[key] = self._build_schema(*args, **kwargs)
         return cache[key]
 
-    def _problem_json_schema(self, *args: Any, **kwargs: Any) -> Any:
+    def _build_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         for path in schema.get("paths", {}).values():
             for operation in path.values():
+                for parameter in operation.get("parameters", []):
+                    # Ninja copies a parameter schema's `examples` (a JSON Schema list) onto the
+                    # parameter, where OpenAPI wants a map of named examples: give its first as
+                    # the parameter's `example`; the list stays in the parameter's schema.
+                    if isinstance(parameter.get("examples"), list):
+                        parameter["example"] = parameter.pop("examples")[0]
                 for code, response in operation.get("responses", {}).items():
                     content = response.get("content")
                     if int(code) >= 400 and content and "application/json" in content:

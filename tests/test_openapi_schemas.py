@@ -5,14 +5,18 @@
   schemathesis) with the other's fields.
 - A yes/no in an input must be strict: pydantic would otherwise read 0, 1 or "yes" as a boolean,
   and accept a body the description says is invalid.
+- The served description is valid OpenAPI 3.1, so that client generators take it.
 """
 
 import enum
 import inspect
 import sys
 from collections import defaultdict
+from typing import Any
 
+from django.test import Client
 from ninja import Schema
+from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from cadence.api import api
 from core.modules import cadence_apps
@@ -50,3 +54,17 @@ def test_every_yes_or_no_in_an_input_is_strict() -> None:
         if "bool" in str(field.annotation) and "strict=True" not in str(field.annotation) + str(field.metadata)
     ]
     assert lax == []
+
+
+def _served_description() -> Any:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_served_description_is_valid_openapi() -> None:
+    errors = [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in OpenAPIV31SpecValidator(_served_description()).iter_errors()
+    ]
+    assert errors == []
