@@ -53,17 +53,17 @@ def client_ip(request: ApiRequest) -> str:
 # --- Me ------------------------------------------------------------------------------------------
 
 
-@router.get("/me", response={200: MeOut, **ERRORS})
+@router.get("/me", response={200: MeOut, **ERRORS}, operation_id="getMe")
 def get_me(request: ApiRequest) -> Any:
     return request.auth
 
 
-@router.patch("/me", response={200: MeOut, **ERRORS})
+@router.patch("/me", response={200: MeOut, **ERRORS}, operation_id="updateMe")
 def update_me(request: ApiRequest, payload: MePatch) -> Any:
     return services.update_profile(request.auth, version=payload.version, **changes(payload))
 
 
-@router.post("/me/password", response={204: None, **ERRORS})
+@router.post("/me/password", response={204: None, **ERRORS}, operation_id="changePassword")
 def change_password(request: ApiRequest, payload: PasswordChangeIn) -> Any:
     """Every other session of the user ends, and every API token (this one too) unless `keep_tokens`."""
     user = request.auth
@@ -80,19 +80,19 @@ def change_password(request: ApiRequest, payload: PasswordChangeIn) -> Any:
     return Status(204, None)
 
 
-@router.get("/me/tokens", response={200: page_of(TokenOut), **ERRORS})
+@router.get("/me/tokens", response={200: page_of(TokenOut), **ERRORS}, operation_id="listApiTokens")
 def list_tokens(request: ApiRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
     return paginate(queries.tokens_for(request.auth), cursor=cursor, limit=limit)
 
 
-@router.post("/me/tokens", response={201: TokenCreatedOut, **ERRORS})
+@router.post("/me/tokens", response={201: TokenCreatedOut, **ERRORS}, operation_id="createApiToken")
 def create_token(request: ApiRequest, payload: TokenIn) -> Any:
     token, plain = services.create_token(request.auth, name=payload.name, expires_in_days=payload.expires_in_days)
     token.token = plain  # type: ignore[attr-defined]
     return Status(201, token)
 
 
-@router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
+@router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS}, operation_id="revokeApiToken")
 def revoke_token(request: ApiRequest, token_id: PathId) -> Any:
     services.revoke_token(request.auth, token_id)
     return Status(204, None)
@@ -101,23 +101,23 @@ def revoke_token(request: ApiRequest, token_id: PathId) -> Any:
 # --- Workspaces ----------------------------------------------------------------------------------
 
 
-@router.get("/workspaces", response={200: page_of(MyWorkspaceOut), **ERRORS})
+@router.get("/workspaces", response={200: page_of(MyWorkspaceOut), **ERRORS}, operation_id="listWorkspaces")
 def list_workspaces(request: ApiRequest, cursor: Cursor = None, limit: Limit = None) -> Any:
     """The workspaces the caller belongs to, with the caller's role in each."""
     return paginate(queries.workspaces_for(request.auth), cursor=cursor, limit=limit, order="id")
 
 
-@router.post("/workspaces", response={201: WorkspaceOut, **ERRORS})
+@router.post("/workspaces", response={201: WorkspaceOut, **ERRORS}, operation_id="createWorkspace")
 def create_workspace(request: ApiRequest, payload: WorkspaceIn) -> Any:
     return Status(201, services.create_workspace(request.auth, name=payload.name, slug=payload.slug))
 
 
-@router.get("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
+@router.get("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS}, operation_id="getWorkspace")
 def get_workspace(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     return queries.membership_for(request.auth, workspace).workspace
 
 
-@router.patch("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS})
+@router.patch("/workspaces/{workspace}", response={200: WorkspaceOut, **ERRORS}, operation_id="updateWorkspace")
 def update_workspace(request: ApiRequest, workspace: WorkspaceSlug, payload: WorkspacePatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return services.update_workspace(actor, version=payload.version, **changes(payload))
@@ -126,7 +126,7 @@ def update_workspace(request: ApiRequest, workspace: WorkspaceSlug, payload: Wor
 # --- Members and invitations --------------------------------------------------------------------
 
 
-@router.get("/workspaces/{workspace}/members", response={200: page_of(MemberOut), **ERRORS})
+@router.get("/workspaces/{workspace}/members", response={200: page_of(MemberOut), **ERRORS}, operation_id="listMembers")
 def list_members(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -142,7 +142,9 @@ def list_members(
     return paginate(qs, cursor=cursor, limit=limit, order="id")
 
 
-@router.patch("/workspaces/{workspace}/members/{member_id}", response={200: MemberOut, **ERRORS})
+@router.patch(
+    "/workspaces/{workspace}/members/{member_id}", response={200: MemberOut, **ERRORS}, operation_id="updateMember"
+)
 def change_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: PathId, payload: MemberPatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     member = queries.get_member(actor, member_id)
@@ -150,20 +152,28 @@ def change_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: Path
     return services.change_member(actor, member, version=payload.version, **values)
 
 
-@router.delete("/workspaces/{workspace}/members/{member_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/workspaces/{workspace}/members/{member_id}", response={204: None, **ERRORS}, operation_id="removeMember"
+)
 def remove_member(request: ApiRequest, workspace: WorkspaceSlug, member_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.remove_member(actor, queries.get_member(actor, member_id))
     return Status(204, None)
 
 
-@router.get("/workspaces/{workspace}/invitations", response={200: page_of(InvitationOut), **ERRORS})
+@router.get(
+    "/workspaces/{workspace}/invitations",
+    response={200: page_of(InvitationOut), **ERRORS},
+    operation_id="listInvitations",
+)
 def list_invitations(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return paginate(queries.invitations_for(actor), cursor=cursor, limit=limit)
 
 
-@router.post("/workspaces/{workspace}/invitations", response={201: InvitationOut, **ERRORS})
+@router.post(
+    "/workspaces/{workspace}/invitations", response={201: InvitationOut, **ERRORS}, operation_id="createInvitation"
+)
 def invite(request: ApiRequest, workspace: WorkspaceSlug, payload: InvitationIn) -> Any:
     """The link goes by email to the invited address only; it is never in a response."""
     actor = queries.membership_for(request.auth, workspace)
@@ -172,14 +182,23 @@ def invite(request: ApiRequest, workspace: WorkspaceSlug, payload: InvitationIn)
     )
 
 
-@router.delete("/workspaces/{workspace}/invitations/{invitation_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/workspaces/{workspace}/invitations/{invitation_id}",
+    response={204: None, **ERRORS},
+    operation_id="revokeInvitation",
+)
 def revoke_invitation(request: ApiRequest, workspace: WorkspaceSlug, invitation_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.revoke_invitation(actor, queries.get_invitation(actor, invitation_id))
     return Status(204, None)
 
 
-@router.post("/invitations/accept", response={200: MyWorkspaceOut, **ERRORS}, auth=SIGNED_IN_OR_ANONYMOUS)
+@router.post(
+    "/invitations/accept",
+    response={200: MyWorkspaceOut, **ERRORS},
+    auth=SIGNED_IN_OR_ANONYMOUS,
+    operation_id="acceptInvitation",
+)
 def accept_invitation(request: ApiRequest, payload: AcceptIn) -> Any:
     """Signed in: join with this account (its email must be the invited one). Not signed in: sign up."""
     user = request.auth if request.auth.is_authenticated else None
@@ -199,7 +218,11 @@ NAME_SORTS = {"name": "name", "-name": "-name", "created": "id", "-created": "-i
 SortName = Annotated[str, Query("name", pattern=r"^-?(name|created)$")]
 
 
-@router.get("/workspaces/{workspace}/departments", response={200: page_of(DepartmentOut), **ERRORS})
+@router.get(
+    "/workspaces/{workspace}/departments",
+    response={200: page_of(DepartmentOut), **ERRORS},
+    operation_id="listDepartments",
+)
 def list_departments(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -214,20 +237,30 @@ def list_departments(
     )
 
 
-@router.post("/workspaces/{workspace}/departments", response={201: DepartmentOut, **ERRORS})
+@router.post(
+    "/workspaces/{workspace}/departments", response={201: DepartmentOut, **ERRORS}, operation_id="createDepartment"
+)
 def create_department(request: ApiRequest, workspace: WorkspaceSlug, payload: DepartmentIn) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     department = services.create_department(actor, **payload.model_dump())
     return Status(201, queries.get_department(actor, department.pk))
 
 
-@router.get("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+@router.get(
+    "/workspaces/{workspace}/departments/{department_id}",
+    response={200: DepartmentOut, **ERRORS},
+    operation_id="getDepartment",
+)
 def get_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return queries.get_department(actor, department_id)
 
 
-@router.patch("/workspaces/{workspace}/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
+@router.patch(
+    "/workspaces/{workspace}/departments/{department_id}",
+    response={200: DepartmentOut, **ERRORS},
+    operation_id="updateDepartment",
+)
 def update_department(
     request: ApiRequest, workspace: WorkspaceSlug, department_id: PathId, payload: DepartmentPatch
 ) -> Any:
@@ -238,7 +271,11 @@ def update_department(
     return queries.get_department(actor, department_id)
 
 
-@router.delete("/workspaces/{workspace}/departments/{department_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/workspaces/{workspace}/departments/{department_id}",
+    response={204: None, **ERRORS},
+    operation_id="deleteDepartment",
+)
 def delete_department(request: ApiRequest, workspace: WorkspaceSlug, department_id: PathId) -> Any:
     """Moves the department to the trash, from where it can be restored."""
     actor = queries.membership_for(request.auth, workspace)
@@ -256,7 +293,7 @@ def _with_members(teams: list[Any]) -> list[Any]:
     return teams
 
 
-@router.get("/workspaces/{workspace}/teams", response={200: page_of(TeamOut), **ERRORS})
+@router.get("/workspaces/{workspace}/teams", response={200: page_of(TeamOut), **ERRORS}, operation_id="listTeams")
 def list_teams(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -271,20 +308,20 @@ def list_teams(
     return page
 
 
-@router.post("/workspaces/{workspace}/teams", response={201: TeamOut, **ERRORS})
+@router.post("/workspaces/{workspace}/teams", response={201: TeamOut, **ERRORS}, operation_id="createTeam")
 def create_team(request: ApiRequest, workspace: WorkspaceSlug, payload: TeamIn) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     team = services.create_team(actor, **payload.model_dump())
     return Status(201, _with_members([queries.get_team(actor, team.pk)])[0])
 
 
-@router.get("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
+@router.get("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS}, operation_id="getTeam")
 def get_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     return _with_members([queries.get_team(actor, team_id)])[0]
 
 
-@router.patch("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS})
+@router.patch("/workspaces/{workspace}/teams/{team_id}", response={200: TeamOut, **ERRORS}, operation_id="updateTeam")
 def update_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId, payload: TeamPatch) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     team = queries.get_team(actor, team_id)
@@ -292,7 +329,7 @@ def update_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId, 
     return _with_members([queries.get_team(actor, team_id)])[0]
 
 
-@router.delete("/workspaces/{workspace}/teams/{team_id}", response={204: None, **ERRORS})
+@router.delete("/workspaces/{workspace}/teams/{team_id}", response={204: None, **ERRORS}, operation_id="deleteTeam")
 def delete_team(request: ApiRequest, workspace: WorkspaceSlug, team_id: PathId) -> Any:
     actor = queries.membership_for(request.auth, workspace)
     services.delete_team(actor, queries.get_team(actor, team_id))

@@ -69,7 +69,9 @@ def json_response(body: dict[str, Any]) -> HttpResponse:
     return HttpResponse(raw, content_type="application/json")
 
 
-@router.get("/workspaces/{workspace}/activity", response={200: page_of(ActivityOut), **ERRORS})
+@router.get(
+    "/workspaces/{workspace}/activity", response={200: page_of(ActivityOut), **ERRORS}, operation_id="listActivity"
+)
 def list_activity(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -85,7 +87,7 @@ def list_activity(
     return paginate(qs, cursor=cursor, limit=limit)
 
 
-@router.get(OBJECT + "/history", response={200: page_of(ActivityOut), **ERRORS})
+@router.get(OBJECT + "/history", response={200: page_of(ActivityOut), **ERRORS}, operation_id="listHistory")
 def object_history(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -98,7 +100,7 @@ def object_history(
     return paginate(queries.history_for(actor, target_type, target_id), cursor=cursor, limit=limit)
 
 
-@router.get(OBJECT + "/comments", response={200: page_of(CommentOut), **ERRORS})
+@router.get(OBJECT + "/comments", response={200: page_of(CommentOut), **ERRORS}, operation_id="listComments")
 def list_comments(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -112,7 +114,7 @@ def list_comments(
     return paginate(queries.comments_for(actor, target_type, target_id), cursor=cursor, limit=limit, order="id")
 
 
-@router.post(OBJECT + "/comments", response={201: CommentOut, **ERRORS})
+@router.post(OBJECT + "/comments", response={201: CommentOut, **ERRORS}, operation_id="createComment")
 def add_comment(
     request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId, payload: CommentIn
 ) -> Any:
@@ -121,14 +123,18 @@ def add_comment(
     return Status(201, services.add_comment(actor, target_type=target_type, target_id=target_id, body=payload.body))
 
 
-@router.patch("/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS})
+@router.patch(
+    "/workspaces/{workspace}/comments/{comment_id}", response={200: CommentOut, **ERRORS}, operation_id="updateComment"
+)
 def edit_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId, payload: CommentPatch) -> Any:
     actor = actor_in(request.auth, workspace)
     comment = queries.get_comment(actor, comment_id)
     return services.edit_comment(actor, comment, version=payload.version, body=payload.body)
 
 
-@router.delete("/workspaces/{workspace}/comments/{comment_id}", response={204: None, **ERRORS})
+@router.delete(
+    "/workspaces/{workspace}/comments/{comment_id}", response={204: None, **ERRORS}, operation_id="deleteComment"
+)
 def delete_comment(request: ApiRequest, workspace: WorkspaceSlug, comment_id: PathId) -> Any:
     actor = actor_in(request.auth, workspace)
     services.delete_comment(actor, queries.get_comment(actor, comment_id))
@@ -151,7 +157,12 @@ def _unreadable_upload_is_a_problem(run: Callable[..., Any]) -> Callable[..., An
     return wrapper
 
 
-@router.get(OBJECT + "/attachments", response={200: page_of(AttachmentOut), **ERRORS}, tags=["attachments"])
+@router.get(
+    OBJECT + "/attachments",
+    response={200: page_of(AttachmentOut), **ERRORS},
+    tags=["attachments"],
+    operation_id="listAttachments",
+)
 def list_attachments(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -165,7 +176,12 @@ def list_attachments(
     return paginate(attachments.attachments_for(actor, target_type, target_id), cursor=cursor, limit=limit)
 
 
-@router.post(OBJECT + "/attachments", response={201: AttachmentOut, **ERRORS}, tags=["attachments"])
+@router.post(
+    OBJECT + "/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    tags=["attachments"],
+    operation_id="uploadAttachment",
+)
 @decorate_view(_unreadable_upload_is_a_problem)
 def upload_attachment(
     request: ApiRequest,
@@ -189,6 +205,7 @@ def upload_attachment(
     response={**ERRORS},
     openapi_extra=FILE_RESPONSE,
     tags=["attachments"],
+    operation_id="downloadAttachment",
 )
 def download_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_id: PathId) -> Any:
     """The file, as a download that is never rendered (nosniff, `Content-Security-Policy: sandbox`)."""
@@ -197,7 +214,10 @@ def download_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachmen
 
 
 @router.delete(
-    "/workspaces/{workspace}/attachments/{attachment_id}", response={204: None, **ERRORS}, tags=["attachments"]
+    "/workspaces/{workspace}/attachments/{attachment_id}",
+    response={204: None, **ERRORS},
+    tags=["attachments"],
+    operation_id="deleteAttachment",
 )
 def delete_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_id: PathId) -> Any:
     """To the trash: the uploader or staff; restore it from the trash."""
@@ -206,7 +226,7 @@ def delete_attachment(request: ApiRequest, workspace: WorkspaceSlug, attachment_
     return Status(204, None)
 
 
-@router.get(OBJECT + "/watchers", response={200: page_of(WatcherOut), **ERRORS})
+@router.get(OBJECT + "/watchers", response={200: page_of(WatcherOut), **ERRORS}, operation_id="listWatchers")
 def list_watchers(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -219,21 +239,21 @@ def list_watchers(
     return paginate(queries.watchers_for(actor, target_type, target_id), cursor=cursor, limit=limit, order="id")
 
 
-@router.put(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
+@router.put(OBJECT + "/watch", response={200: WatchOut, **ERRORS}, operation_id="watchObject")
 def watch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
     actor = actor_in(request.auth, workspace)
     services.watch(actor, target_type=target_type, target_id=target_id)
     return {"watching": True}
 
 
-@router.delete(OBJECT + "/watch", response={200: WatchOut, **ERRORS})
+@router.delete(OBJECT + "/watch", response={200: WatchOut, **ERRORS}, operation_id="unwatchObject")
 def unwatch(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
     actor = actor_in(request.auth, workspace)
     services.unwatch(actor, target_type=target_type, target_id=target_id)
     return {"watching": False}
 
 
-@router.get(OBJECT + "/links", response={200: page_of(LinkOut), **ERRORS}, tags=["links"])
+@router.get(OBJECT + "/links", response={200: page_of(LinkOut), **ERRORS}, tags=["links"], operation_id="listLinks")
 def list_links(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -249,7 +269,7 @@ def list_links(
     return queries.links_page(actor, target_type, target_id, cursor=cursor, limit=limit)
 
 
-@router.post(OBJECT + "/links", response={201: LinkOut, **ERRORS}, tags=["links"])
+@router.post(OBJECT + "/links", response={201: LinkOut, **ERRORS}, tags=["links"], operation_id="createLink")
 def add_link(
     request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId, payload: LinkIn
 ) -> Any:
@@ -269,7 +289,9 @@ def add_link(
     return Status(201, queries.link_views(actor, target_type, target_id, [new])[0])
 
 
-@router.delete("/workspaces/{workspace}/links/{link_id}", response={204: None, **ERRORS}, tags=["links"])
+@router.delete(
+    "/workspaces/{workspace}/links/{link_id}", response={204: None, **ERRORS}, tags=["links"], operation_id="deleteLink"
+)
 def delete_link(request: ApiRequest, workspace: WorkspaceSlug, link_id: PathId) -> Any:
     """Needs both ends visible and the right to edit either end's type."""
     actor = actor_in(request.auth, workspace)
@@ -277,7 +299,7 @@ def delete_link(request: ApiRequest, workspace: WorkspaceSlug, link_id: PathId) 
     return Status(204, None)
 
 
-@router.get("/workspaces/{workspace}/trash", response={200: page_of(TrashItemOut), **ERRORS})
+@router.get("/workspaces/{workspace}/trash", response={200: page_of(TrashItemOut), **ERRORS}, operation_id="listTrash")
 def list_trash(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -290,7 +312,11 @@ def list_trash(
     return paginate(queries.trash_for(actor, target_type=target_type), cursor=cursor, limit=limit)
 
 
-@router.post("/workspaces/{workspace}/trash/{target_type}/{target_id}/restore", response={200: RestoredOut, **ERRORS})
+@router.post(
+    "/workspaces/{workspace}/trash/{target_type}/{target_id}/restore",
+    response={200: RestoredOut, **ERRORS},
+    operation_id="restoreObject",
+)
 def restore(request: ApiRequest, workspace: WorkspaceSlug, target_type: TypeName, target_id: PathId) -> Any:
     actor = actor_in(request.auth, workspace)
     obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))

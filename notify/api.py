@@ -47,7 +47,7 @@ def _entry(notification: Notification) -> Notification:
 # --- Inbox -----------------------------------------------------------------------------------
 
 
-@router.get(W + "/notifications", response={200: NotificationPage, **ERRORS})
+@router.get(W + "/notifications", response={200: NotificationPage, **ERRORS}, operation_id="listNotifications")
 def list_notifications(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -67,25 +67,29 @@ def list_notifications(
     }
 
 
-@router.get(W + "/notifications/unread-count", response={200: UnreadOut, **ERRORS})
+@router.get(
+    W + "/notifications/unread-count", response={200: UnreadOut, **ERRORS}, operation_id="getUnreadNotificationCount"
+)
 def unread_count(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     actor = membership_for(request.auth, workspace)
     return {"unread": queries.unread_count(actor)}
 
 
-@router.post(NOTIFICATION + "/read", response={200: NotificationOut, **ERRORS})
+@router.post(NOTIFICATION + "/read", response={200: NotificationOut, **ERRORS}, operation_id="markNotificationRead")
 def mark_read(request: ApiRequest, workspace: WorkspaceSlug, notification_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return _entry(services.mark_read(actor, notification_id))
 
 
-@router.post(NOTIFICATION + "/unread", response={200: NotificationOut, **ERRORS})
+@router.post(NOTIFICATION + "/unread", response={200: NotificationOut, **ERRORS}, operation_id="markNotificationUnread")
 def mark_unread(request: ApiRequest, workspace: WorkspaceSlug, notification_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return _entry(services.mark_read(actor, notification_id, read=False))
 
 
-@router.post(W + "/notifications/read-all", response={200: UpdatedOut, **ERRORS})
+@router.post(
+    W + "/notifications/read-all", response={200: UpdatedOut, **ERRORS}, operation_id="markAllNotificationsRead"
+)
 def mark_all_read(request: ApiRequest, workspace: WorkspaceSlug, payload: ReadAllIn | None = None) -> Any:
     """Every unread entry of the caller's inbox, or only those of one `event`."""
     actor = membership_for(request.auth, workspace)
@@ -107,13 +111,19 @@ def _preferences(actor: Any) -> dict[str, Any]:
     }
 
 
-@router.get(W + "/notification-preferences", response={200: PreferencesOut, **ERRORS})
+@router.get(
+    W + "/notification-preferences", response={200: PreferencesOut, **ERRORS}, operation_id="getNotificationPreferences"
+)
 def get_preferences(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     """For each event: whether it goes to the inbox and how it is emailed (instant, digest, off)."""
     return _preferences(membership_for(request.auth, workspace))
 
 
-@router.put(W + "/notification-preferences", response={200: PreferencesOut, **ERRORS})
+@router.put(
+    W + "/notification-preferences",
+    response={200: PreferencesOut, **ERRORS},
+    operation_id="updateNotificationPreferences",
+)
 def update_preferences(request: ApiRequest, workspace: WorkspaceSlug, payload: PreferencesIn) -> Any:
     actor = membership_for(request.auth, workspace)
     values = payload.model_dump(mode="json", include={"events"})
@@ -131,14 +141,14 @@ def update_preferences(request: ApiRequest, workspace: WorkspaceSlug, payload: P
 # --- Webhooks --------------------------------------------------------------------------------
 
 
-@router.get(W + "/webhooks", response={200: page_of(WebhookOut), **ERRORS})
+@router.get(W + "/webhooks", response={200: page_of(WebhookOut), **ERRORS}, operation_id="listWebhooks")
 def list_webhooks(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
     """The workspace's group chats and outside systems (owners and admins), by name."""
     actor = membership_for(request.auth, workspace)
     return paginate(queries.webhooks(actor), cursor=cursor, limit=limit, order="name")
 
 
-@router.post(W + "/webhooks", response={201: WebhookOut, **ERRORS})
+@router.post(W + "/webhooks", response={201: WebhookOut, **ERRORS}, operation_id="createWebhook")
 def create_webhook(request: ApiRequest, workspace: WorkspaceSlug, payload: WebhookIn) -> Any:
     """The URL is checked before it is saved: https only (unless allowed), no local, private or
     metadata address; a refused URL is a field error naming `url`."""
@@ -146,13 +156,13 @@ def create_webhook(request: ApiRequest, workspace: WorkspaceSlug, payload: Webho
     return Status(201, services.create_webhook(actor, **payload.model_dump()))
 
 
-@router.get(WEBHOOK, response={200: WebhookOut, **ERRORS})
+@router.get(WEBHOOK, response={200: WebhookOut, **ERRORS}, operation_id="getWebhook")
 def get_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return queries.get_webhook(actor, webhook_id)
 
 
-@router.patch(WEBHOOK, response={200: WebhookOut, **ERRORS})
+@router.patch(WEBHOOK, response={200: WebhookOut, **ERRORS}, operation_id="updateWebhook")
 def update_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: PathId, payload: WebhookPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     endpoint = queries.get_webhook(actor, webhook_id)
@@ -161,7 +171,7 @@ def update_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: Pa
     return queries.get_webhook(actor, webhook_id)
 
 
-@router.delete(WEBHOOK, response={204: None, **ERRORS})
+@router.delete(WEBHOOK, response={204: None, **ERRORS}, operation_id="deleteWebhook")
 def delete_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: PathId) -> Any:
     """To the trash; nothing is sent to it any more."""
     actor = membership_for(request.auth, workspace)
@@ -169,7 +179,7 @@ def delete_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: Pa
     return Status(204, None)
 
 
-@router.post(WEBHOOK + "/test", response={202: DeliveryOut, **ERRORS})
+@router.post(WEBHOOK + "/test", response={202: DeliveryOut, **ERRORS}, operation_id="testWebhook")
 def test_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: PathId) -> Any:
     """Queue a test message; the worker sends it like any other (see the deliveries)."""
     actor = membership_for(request.auth, workspace)
@@ -179,7 +189,7 @@ def test_webhook(request: ApiRequest, workspace: WorkspaceSlug, webhook_id: Path
 # --- Deliveries ------------------------------------------------------------------------------
 
 
-@router.get(W + "/deliveries", response={200: page_of(DeliveryOut), **ERRORS})
+@router.get(W + "/deliveries", response={200: page_of(DeliveryOut), **ERRORS}, operation_id="listDeliveries")
 def list_deliveries(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -195,7 +205,7 @@ def list_deliveries(
     return paginate(qs, cursor=cursor, limit=limit)
 
 
-@router.post(W + "/deliveries/{delivery_id}/retry", response={200: DeliveryOut, **ERRORS})
+@router.post(W + "/deliveries/{delivery_id}/retry", response={200: DeliveryOut, **ERRORS}, operation_id="retryDelivery")
 def retry_delivery(request: ApiRequest, workspace: WorkspaceSlug, delivery_id: PathId) -> Any:
     """Send a failed (dead) delivery again, from the first attempt."""
     actor = membership_for(request.auth, workspace)
@@ -205,14 +215,16 @@ def retry_delivery(request: ApiRequest, workspace: WorkspaceSlug, delivery_id: P
 # --- Reminder settings -----------------------------------------------------------------------
 
 
-@router.get(W + "/reminder-settings", response={200: ReminderSettingsOut, **ERRORS})
+@router.get(W + "/reminder-settings", response={200: ReminderSettingsOut, **ERRORS}, operation_id="getReminderSettings")
 def get_reminder_settings(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     """When owners are reminded of due and overdue items, when overdue items go to their
     department's head, and when the weekly check-in asks everyone to update their work."""
     return queries.reminders_of(membership_for(request.auth, workspace))
 
 
-@router.put(W + "/reminder-settings", response={200: ReminderSettingsOut, **ERRORS})
+@router.put(
+    W + "/reminder-settings", response={200: ReminderSettingsOut, **ERRORS}, operation_id="updateReminderSettings"
+)
 def update_reminder_settings(request: ApiRequest, workspace: WorkspaceSlug, payload: ReminderSettingsIn) -> Any:
     actor = membership_for(request.auth, workspace)
     values = payload.model_dump(exclude={"version"})

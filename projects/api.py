@@ -140,7 +140,7 @@ def _detail(item: WorkItem, warnings: list[str] | None = None, *, new: bool = Fa
 # --- Projects ------------------------------------------------------------------------------------
 
 
-@router.get(W + "/projects", response={200: page_of(ProjectOut), **ERRORS})
+@router.get(W + "/projects", response={200: page_of(ProjectOut), **ERRORS}, operation_id="listProjects")
 def list_projects(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -156,7 +156,7 @@ def list_projects(
     return page
 
 
-@router.post(W + "/projects", response={201: ProjectOut, **ERRORS})
+@router.post(W + "/projects", response={201: ProjectOut, **ERRORS}, operation_id="createProject")
 def create_project(request: ApiRequest, workspace: WorkspaceSlug, payload: ProjectIn) -> Any:
     """The template (scrum, kanban, bugs) sets up the workflows; the creator becomes its manager."""
     actor = membership_for(request.auth, workspace)
@@ -164,12 +164,12 @@ def create_project(request: ApiRequest, workspace: WorkspaceSlug, payload: Proje
     return Status(201, _with_health(queries.get_project(actor, project.key, metrics=True)))
 
 
-@router.get(P, response={200: ProjectOut, **ERRORS})
+@router.get(P, response={200: ProjectOut, **ERRORS}, operation_id="getProject")
 def get_project(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey) -> Any:
     return _with_health(_project(request, workspace, project, metrics=True)[1])
 
 
-@router.patch(P, response={200: ProjectOut, **ERRORS})
+@router.patch(P, response={200: ProjectOut, **ERRORS}, operation_id="updateProject")
 def update_project(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: ProjectPatch) -> Any:
     actor, obj = _project(request, workspace, project)
     values = changes(payload, nullable=frozenset({"start_date", "target_date"}))
@@ -177,7 +177,7 @@ def update_project(request: ApiRequest, workspace: WorkspaceSlug, project: Proje
     return _with_health(queries.get_project(actor, project, metrics=True))
 
 
-@router.put(P + "/health", response={200: ProjectOut, **ERRORS})
+@router.put(P + "/health", response={200: ProjectOut, **ERRORS}, operation_id="setProjectHealth")
 def override_health(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: HealthIn) -> Any:
     """Override the computed health with a reason, or clear the override with `health: null`."""
     actor, obj = _project(request, workspace, project)
@@ -185,7 +185,7 @@ def override_health(request: ApiRequest, workspace: WorkspaceSlug, project: Proj
     return _with_health(queries.get_project(actor, project, metrics=True))
 
 
-@router.delete(P, response={204: None, **ERRORS})
+@router.delete(P, response={204: None, **ERRORS}, operation_id="deleteProject")
 def delete_project(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey) -> Any:
     actor, obj = _project(request, workspace, project)
     services.delete_project(actor, obj)
@@ -195,7 +195,7 @@ def delete_project(request: ApiRequest, workspace: WorkspaceSlug, project: Proje
 # --- Members and milestones ----------------------------------------------------------------------
 
 
-@router.get(P + "/members", response={200: page_of(ProjectMemberOut), **ERRORS})
+@router.get(P + "/members", response={200: page_of(ProjectMemberOut), **ERRORS}, operation_id="listProjectMembers")
 def list_project_members(
     request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -203,7 +203,7 @@ def list_project_members(
     return paginate(queries.members_of(obj), cursor=cursor, limit=limit, order="id")
 
 
-@router.post(P + "/members", response={201: ProjectMemberOut, **ERRORS})
+@router.post(P + "/members", response={201: ProjectMemberOut, **ERRORS}, operation_id="addProjectMember")
 def add_project_member(
     request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: ProjectMemberIn
 ) -> Any:
@@ -214,7 +214,9 @@ def add_project_member(
     return Status(201, member)
 
 
-@router.patch(P + "/members/{member_id}", response={200: ProjectMemberOut, **ERRORS})
+@router.patch(
+    P + "/members/{member_id}", response={200: ProjectMemberOut, **ERRORS}, operation_id="updateProjectMember"
+)
 def update_project_member(
     request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, member_id: PathId, payload: ProjectMemberPatch
 ) -> Any:
@@ -223,14 +225,14 @@ def update_project_member(
     return services.update_project_member(actor, obj, member, version=payload.version, **changes(payload))
 
 
-@router.delete(P + "/members/{member_id}", response={204: None, **ERRORS})
+@router.delete(P + "/members/{member_id}", response={204: None, **ERRORS}, operation_id="removeProjectMember")
 def remove_project_member(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, member_id: PathId) -> Any:
     actor, obj = _project(request, workspace, project)
     services.remove_project_member(actor, obj, queries.get_project_member(obj, member_id))
     return Status(204, None)
 
 
-@router.get(P + "/milestones", response={200: page_of(MilestoneOut), **ERRORS})
+@router.get(P + "/milestones", response={200: page_of(MilestoneOut), **ERRORS}, operation_id="listMilestones")
 def list_milestones(
     request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -238,13 +240,13 @@ def list_milestones(
     return paginate(queries.milestones_of(obj), cursor=cursor, limit=limit, order="due_date")
 
 
-@router.post(P + "/milestones", response={201: MilestoneOut, **ERRORS})
+@router.post(P + "/milestones", response={201: MilestoneOut, **ERRORS}, operation_id="createMilestone")
 def create_milestone(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: MilestoneIn) -> Any:
     actor, obj = _project(request, workspace, project)
     return Status(201, services.create_milestone(actor, obj, **payload.model_dump()))
 
 
-@router.patch(W + "/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS})
+@router.patch(W + "/milestones/{milestone_id}", response={200: MilestoneOut, **ERRORS}, operation_id="updateMilestone")
 def update_milestone(
     request: ApiRequest, workspace: WorkspaceSlug, milestone_id: PathId, payload: MilestonePatch
 ) -> Any:
@@ -253,7 +255,7 @@ def update_milestone(
     return services.update_milestone(actor, milestone, version=payload.version, **changes(payload))
 
 
-@router.delete(W + "/milestones/{milestone_id}", response={204: None, **ERRORS})
+@router.delete(W + "/milestones/{milestone_id}", response={204: None, **ERRORS}, operation_id="deleteMilestone")
 def delete_milestone(request: ApiRequest, workspace: WorkspaceSlug, milestone_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_milestone(actor, queries.get_milestone(actor, milestone_id))
@@ -263,20 +265,20 @@ def delete_milestone(request: ApiRequest, workspace: WorkspaceSlug, milestone_id
 # --- Workflows and custom fields -----------------------------------------------------------------
 
 
-@router.get(P + "/workflows", response={200: list[WorkflowOut], **ERRORS})
+@router.get(P + "/workflows", response={200: list[WorkflowOut], **ERRORS}, operation_id="listWorkflows")
 def list_workflows(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey) -> Any:
     """Each workflow with its states (in order) and allowed transitions as [source, target] ids."""
     return list(queries.workflows_of(_project(request, workspace, project)[1]))
 
 
-@router.post(P + "/workflows", response={201: WorkflowOut, **ERRORS})
+@router.post(P + "/workflows", response={201: WorkflowOut, **ERRORS}, operation_id="createWorkflow")
 def create_workflow(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: WorkflowIn) -> Any:
     actor, obj = _project(request, workspace, project)
     workflow = services.create_workflow(actor, obj, name=payload.name, item_types=list(payload.item_types))
     return Status(201, queries.get_workflow(actor, workflow.pk))
 
 
-@router.patch(W + "/workflows/{workflow_id}", response={200: WorkflowOut, **ERRORS})
+@router.patch(W + "/workflows/{workflow_id}", response={200: WorkflowOut, **ERRORS}, operation_id="updateWorkflow")
 def update_workflow(request: ApiRequest, workspace: WorkspaceSlug, workflow_id: PathId, payload: WorkflowPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     services.update_workflow(
@@ -285,7 +287,11 @@ def update_workflow(request: ApiRequest, workspace: WorkspaceSlug, workflow_id: 
     return queries.get_workflow(actor, workflow_id)
 
 
-@router.put(W + "/workflows/{workflow_id}/transitions", response={200: WorkflowOut, **ERRORS})
+@router.put(
+    W + "/workflows/{workflow_id}/transitions",
+    response={200: WorkflowOut, **ERRORS},
+    operation_id="setWorkflowTransitions",
+)
 def set_transitions(request: ApiRequest, workspace: WorkspaceSlug, workflow_id: PathId, payload: TransitionsIn) -> Any:
     """Replace the allowed transitions; pairs are [source state id, target state id]."""
     actor = membership_for(request.auth, workspace)
@@ -293,20 +299,20 @@ def set_transitions(request: ApiRequest, workspace: WorkspaceSlug, workflow_id: 
     return queries.get_workflow(actor, workflow_id)
 
 
-@router.post(W + "/workflows/{workflow_id}/states", response={201: StateOut, **ERRORS})
+@router.post(W + "/workflows/{workflow_id}/states", response={201: StateOut, **ERRORS}, operation_id="createState")
 def add_state(request: ApiRequest, workspace: WorkspaceSlug, workflow_id: PathId, payload: StateIn) -> Any:
     actor = membership_for(request.auth, workspace)
     return Status(201, services.add_state(actor, queries.get_workflow(actor, workflow_id), **payload.model_dump()))
 
 
-@router.patch(W + "/states/{state_id}", response={200: StateOut, **ERRORS})
+@router.patch(W + "/states/{state_id}", response={200: StateOut, **ERRORS}, operation_id="updateState")
 def update_state(request: ApiRequest, workspace: WorkspaceSlug, state_id: PathId, payload: StatePatch) -> Any:
     actor = membership_for(request.auth, workspace)
     values = changes(payload, nullable=frozenset({"wip_limit"}))
     return services.update_state(actor, queries.get_state(actor, state_id), version=payload.version, **values)
 
 
-@router.delete(W + "/states/{state_id}", response={204: None, **ERRORS})
+@router.delete(W + "/states/{state_id}", response={204: None, **ERRORS}, operation_id="deleteState")
 def remove_state(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -319,24 +325,24 @@ def remove_state(
     return Status(204, None)
 
 
-@router.get(P + "/fields", response={200: list[FieldOut], **ERRORS})
+@router.get(P + "/fields", response={200: list[FieldOut], **ERRORS}, operation_id="listCustomFields")
 def list_fields(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey) -> Any:
     return list(queries.fields_of(_project(request, workspace, project)[1]))
 
 
-@router.post(P + "/fields", response={201: FieldOut, **ERRORS})
+@router.post(P + "/fields", response={201: FieldOut, **ERRORS}, operation_id="createCustomField")
 def create_field(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: FieldIn) -> Any:
     actor, obj = _project(request, workspace, project)
     return Status(201, services.create_field(actor, obj, **payload.model_dump()))
 
 
-@router.patch(W + "/fields/{field_id}", response={200: FieldOut, **ERRORS})
+@router.patch(W + "/fields/{field_id}", response={200: FieldOut, **ERRORS}, operation_id="updateCustomField")
 def update_field(request: ApiRequest, workspace: WorkspaceSlug, field_id: PathId, payload: FieldPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     return services.update_field(actor, queries.get_field(actor, field_id), version=payload.version, **changes(payload))
 
 
-@router.delete(W + "/fields/{field_id}", response={204: None, **ERRORS})
+@router.delete(W + "/fields/{field_id}", response={204: None, **ERRORS}, operation_id="deleteCustomField")
 def delete_field(request: ApiRequest, workspace: WorkspaceSlug, field_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_field(actor, queries.get_field(actor, field_id))
@@ -346,7 +352,7 @@ def delete_field(request: ApiRequest, workspace: WorkspaceSlug, field_id: PathId
 # --- Work items ----------------------------------------------------------------------------------
 
 
-@router.get(P + "/items", response={200: page_of(ItemRowOut), **ERRORS})
+@router.get(P + "/items", response={200: page_of(ItemRowOut), **ERRORS}, operation_id="listWorkItems")
 def list_items(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -375,7 +381,7 @@ EXPORT_RESPONSE = {
 }
 
 
-@router.get(P + "/items/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE)
+@router.get(P + "/items/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE, operation_id="exportWorkItems")
 def export_items(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -394,7 +400,7 @@ def export_items(
     return response
 
 
-@router.post(P + "/items", response={201: ItemDetailOut, **ERRORS})
+@router.post(P + "/items", response={201: ItemDetailOut, **ERRORS}, operation_id="createWorkItem")
 def create_item(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: ItemIn) -> Any:
     """The item starts in the first state of its type's workflow; the owner defaults to the caller."""
     actor, obj = _project(request, workspace, project)
@@ -402,7 +408,7 @@ def create_item(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectK
     return Status(201, _detail(item, new=True))
 
 
-@router.post(P + "/items/bulk", response={200: BulkOut, **ERRORS})
+@router.post(P + "/items/bulk", response={200: BulkOut, **ERRORS}, operation_id="bulkUpdateWorkItems")
 def bulk_update(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: BulkIn) -> Any:
     """Set state, owner, priority or sprint on up to 200 items: all of them or none."""
     actor, obj = _project(request, workspace, project)
@@ -411,7 +417,7 @@ def bulk_update(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectK
     return {"updated": len(updated)}
 
 
-@router.get(W + "/my-work", response={200: page_of(ItemRowOut), **ERRORS})
+@router.get(W + "/my-work", response={200: page_of(ItemRowOut), **ERRORS}, operation_id="listMyWork")
 def my_work(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
     """Open items the caller owns across projects: overdue first, then by due date, undated last."""
     actor = membership_for(request.auth, workspace)
@@ -419,27 +425,27 @@ def my_work(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None
     return item_page(qs, cursor=cursor, limit=limit, order=order)
 
 
-@router.get(I, response={200: ItemDetailOut, **ERRORS})
+@router.get(I, response={200: ItemDetailOut, **ERRORS}, operation_id="getWorkItem")
 def get_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey) -> Any:
     """An old key (before a move) finds the item under its new key."""
     return _detail(_item(request, workspace, key)[1])
 
 
-@router.patch(I, response={200: ItemDetailOut, **ERRORS})
+@router.patch(I, response={200: ItemDetailOut, **ERRORS}, operation_id="updateWorkItem")
 def update_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: ItemPatch) -> Any:
     actor, item = _item(request, workspace, key)
     items.update_item(actor, item, version=payload.version, **changes(payload, nullable=ITEM_NULLABLE))
     return _detail(queries.get_item(actor, key, related=API_RELATED))
 
 
-@router.delete(I, response={204: None, **ERRORS})
+@router.delete(I, response={204: None, **ERRORS}, operation_id="deleteWorkItem")
 def delete_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey) -> Any:
     actor, item = _item(request, workspace, key)
     items.delete_item(actor, item)
     return Status(204, None)
 
 
-@router.post(I + "/transition", response={200: ItemDetailOut, **ERRORS})
+@router.post(I + "/transition", response={200: ItemDetailOut, **ERRORS}, operation_id="transitionWorkItem")
 def transition(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: TransitionIn) -> Any:
     """Refused with the reason when the workflow does not allow it or a required field is missing;
     a WIP limit only warns (`warnings`)."""
@@ -450,7 +456,7 @@ def transition(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payl
     return _detail(item, warnings)
 
 
-@router.post(I + "/move", response={200: ItemDetailOut, **ERRORS})
+@router.post(I + "/move", response={200: ItemDetailOut, **ERRORS}, operation_id="moveWorkItem")
 def move_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: MoveIn) -> Any:
     """The item gets a key in the other project; its history stays and the old key still finds it."""
     actor, item = _item(request, workspace, key)
@@ -458,14 +464,14 @@ def move_item(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, paylo
     return _detail(queries.get_item(actor, item.key, related=API_RELATED))
 
 
-@router.post(I + "/dependencies", response={200: ItemDetailOut, **ERRORS})
+@router.post(I + "/dependencies", response={200: ItemDetailOut, **ERRORS}, operation_id="addDependency")
 def add_dependency(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: DependencyIn) -> Any:
     actor, item = _item(request, workspace, key)
     items.link(actor, item, blocked_by=payload.blocked_by, blocks=payload.blocks)
     return _detail(queries.get_item(actor, key, related=API_RELATED))
 
 
-@router.delete(I + "/dependencies/{other}", response={200: ItemDetailOut, **ERRORS})
+@router.delete(I + "/dependencies/{other}", response={200: ItemDetailOut, **ERRORS}, operation_id="removeDependency")
 def remove_dependency(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, other: ItemKey) -> Any:
     """Removes the link between the two items, whichever way it points."""
     actor, item = _item(request, workspace, key)
@@ -473,7 +479,7 @@ def remove_dependency(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKe
     return _detail(queries.get_item(actor, key, related=API_RELATED))
 
 
-@router.get(I + "/time", response={200: page_of(TimeOut), **ERRORS})
+@router.get(I + "/time", response={200: page_of(TimeOut), **ERRORS}, operation_id="listTimeLogs")
 def list_time(
     request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -481,7 +487,7 @@ def list_time(
     return paginate(queries.time_logs_of(item), cursor=cursor, limit=limit)
 
 
-@router.post(I + "/time", response={201: TimeOut, **ERRORS})
+@router.post(I + "/time", response={201: TimeOut, **ERRORS}, operation_id="logTime")
 def log_time(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payload: TimeIn) -> Any:
     actor, item = _item(request, workspace, key)
     return Status(201, items.log_time(actor, item, hours=payload.hours, day=payload.day, note=payload.note))
@@ -490,7 +496,7 @@ def log_time(request: ApiRequest, workspace: WorkspaceSlug, key: ItemKey, payloa
 # --- Board, schedule, allocation -----------------------------------------------------------------
 
 
-@router.get(P + "/board", response={200: BoardOut, **ERRORS})
+@router.get(P + "/board", response={200: BoardOut, **ERRORS}, operation_id="getBoard")
 def board(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -507,7 +513,7 @@ def board(
     return json_response(board_json(board))
 
 
-@router.get(P + "/schedule", response={200: ScheduleOut, **ERRORS})
+@router.get(P + "/schedule", response={200: ScheduleOut, **ERRORS}, operation_id="getSchedule")
 def schedule(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -523,7 +529,7 @@ def schedule(
     return schedule_for(obj, start=start, end=end or start + datetime.timedelta(days=120))
 
 
-@router.get(P + "/allocation", response={200: list[MemberAllocationOut], **ERRORS})
+@router.get(P + "/allocation", response={200: list[MemberAllocationOut], **ERRORS}, operation_id="getAllocation")
 def allocation(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -540,7 +546,7 @@ def allocation(
 # --- Saved views ---------------------------------------------------------------------------------
 
 
-@router.get(P + "/views", response={200: page_of(SavedViewOut), **ERRORS})
+@router.get(P + "/views", response={200: page_of(SavedViewOut), **ERRORS}, operation_id="listSavedViews")
 def list_views(
     request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -549,20 +555,20 @@ def list_views(
     return paginate(queries.saved_views_of(actor, obj).select_related("owner"), cursor=cursor, limit=limit, order="id")
 
 
-@router.post(P + "/views", response={201: SavedViewOut, **ERRORS})
+@router.post(P + "/views", response={201: SavedViewOut, **ERRORS}, operation_id="createSavedView")
 def save_view(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: SavedViewIn) -> Any:
     """`query` holds the list's parameters (type, state, owner, sort, group…), checked like the list's."""
     actor, obj = _project(request, workspace, project)
     return Status(201, items.save_view(actor, obj, name=payload.name, shared=payload.shared, query=payload.query))
 
 
-@router.patch(W + "/views/{view_id}", response={200: SavedViewOut, **ERRORS})
+@router.patch(W + "/views/{view_id}", response={200: SavedViewOut, **ERRORS}, operation_id="updateSavedView")
 def update_view(request: ApiRequest, workspace: WorkspaceSlug, view_id: PathId, payload: SavedViewPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     return items.update_view(actor, queries.get_saved_view(actor, view_id), version=payload.version, **changes(payload))
 
 
-@router.delete(W + "/views/{view_id}", response={204: None, **ERRORS})
+@router.delete(W + "/views/{view_id}", response={204: None, **ERRORS}, operation_id="deleteSavedView")
 def delete_view(request: ApiRequest, workspace: WorkspaceSlug, view_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     items.delete_view(actor, queries.get_saved_view(actor, view_id))

@@ -46,7 +46,7 @@ def changes(payload: In) -> dict[str, Any]:
 # --- Sprints -------------------------------------------------------------------------------------
 
 
-@router.get(W + "/projects/{project}/sprints", response={200: page_of(SprintOut), **ERRORS})
+@router.get(W + "/projects/{project}/sprints", response={200: page_of(SprintOut), **ERRORS}, operation_id="listSprints")
 def list_sprints(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -61,27 +61,27 @@ def list_sprints(
     return paginate(qs, cursor=cursor, limit=limit, order="-start_date")
 
 
-@router.post(W + "/projects/{project}/sprints", response={201: SprintOut, **ERRORS})
+@router.post(W + "/projects/{project}/sprints", response={201: SprintOut, **ERRORS}, operation_id="createSprint")
 def create_sprint(request: ApiRequest, workspace: WorkspaceSlug, project: ProjectKey, payload: SprintIn) -> Any:
     actor = membership_for(request.auth, workspace)
     sprint = services.create_sprint(actor, get_project(actor, project), **payload.model_dump())
     return Status(201, sprint)
 
 
-@router.get(SPRINT, response={200: SprintOut, **ERRORS})
+@router.get(SPRINT, response={200: SprintOut, **ERRORS}, operation_id="getSprint")
 def get_sprint(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return queries.get_sprint(actor, sprint_id)
 
 
-@router.patch(SPRINT, response={200: SprintOut, **ERRORS})
+@router.patch(SPRINT, response={200: SprintOut, **ERRORS}, operation_id="updateSprint")
 def update_sprint(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId, payload: SprintPatch) -> Any:
     actor = membership_for(request.auth, workspace)
     sprint = queries.get_sprint(actor, sprint_id)
     return services.update_sprint(actor, sprint, version=payload.version, **changes(payload))
 
 
-@router.delete(SPRINT, response={204: None, **ERRORS})
+@router.delete(SPRINT, response={204: None, **ERRORS}, operation_id="deleteSprint")
 def delete_sprint(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId) -> Any:
     """To the trash; an active sprint is closed first."""
     actor = membership_for(request.auth, workspace)
@@ -89,14 +89,14 @@ def delete_sprint(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: Path
     return Status(204, None)
 
 
-@router.post(SPRINT + "/start", response={200: SprintOut, **ERRORS})
+@router.post(SPRINT + "/start", response={200: SprintOut, **ERRORS}, operation_id="startSprint")
 def start_sprint(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId) -> Any:
     """Only one sprint of a project is active at a time."""
     actor = membership_for(request.auth, workspace)
     return services.start_sprint(actor, queries.get_sprint(actor, sprint_id))
 
 
-@router.post(SPRINT + "/close", response={200: ClosedOut, **ERRORS})
+@router.post(SPRINT + "/close", response={200: ClosedOut, **ERRORS}, operation_id="closeSprint")
 def close_sprint(
     request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId, payload: CloseIn | None = None
 ) -> Any:
@@ -112,14 +112,14 @@ def close_sprint(
 # --- Planning, capacity, charts, velocity --------------------------------------------------------
 
 
-@router.get(SPRINT + "/planning", response={200: PlanningOut, **ERRORS})
+@router.get(SPRINT + "/planning", response={200: PlanningOut, **ERRORS}, operation_id="getSprintPlanning")
 def get_planning(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId) -> Any:
     """Per member: committed points and hours against capacity (days × focus × 8), with warnings."""
     actor = membership_for(request.auth, workspace)
     return queries.planning(actor, queries.get_sprint(actor, sprint_id))
 
 
-@router.put(SPRINT + "/capacity/{user_id}", response={200: CapacityOut, **ERRORS})
+@router.put(SPRINT + "/capacity/{user_id}", response={200: CapacityOut, **ERRORS}, operation_id="setSprintCapacity")
 def set_capacity(
     request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId, user_id: PathId, payload: CapacityIn
 ) -> Any:
@@ -134,14 +134,14 @@ def set_capacity(
     }
 
 
-@router.get(SPRINT + "/charts", response={200: ChartsOut, **ERRORS})
+@router.get(SPRINT + "/charts", response={200: ChartsOut, **ERRORS}, operation_id="getSprintCharts")
 def get_charts(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId) -> Any:
     """Burndown and burnup, in points and in item count, one value per day of the sprint."""
     actor = membership_for(request.auth, workspace)
     return queries.charts_for(actor, queries.get_sprint(actor, sprint_id))
 
 
-@router.get(W + "/projects/{project}/velocity", response={200: VelocityOut, **ERRORS})
+@router.get(W + "/projects/{project}/velocity", response={200: VelocityOut, **ERRORS}, operation_id="getVelocity")
 def get_velocity(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -156,7 +156,7 @@ def get_velocity(
 # --- Retrospective -------------------------------------------------------------------------------
 
 
-@router.get(SPRINT + "/retro", response={200: page_of(RetroNoteOut), **ERRORS})
+@router.get(SPRINT + "/retro", response={200: page_of(RetroNoteOut), **ERRORS}, operation_id="listRetroNotes")
 def list_notes(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -170,28 +170,28 @@ def list_notes(
     return paginate(qs, cursor=cursor, limit=limit, order="id")
 
 
-@router.post(SPRINT + "/retro", response={201: RetroNoteOut, **ERRORS})
+@router.post(SPRINT + "/retro", response={201: RetroNoteOut, **ERRORS}, operation_id="createRetroNote")
 def add_note(request: ApiRequest, workspace: WorkspaceSlug, sprint_id: PathId, payload: RetroNoteIn) -> Any:
     actor = membership_for(request.auth, workspace)
     sprint = queries.get_sprint(actor, sprint_id)
     return Status(201, services.add_note(actor, sprint, column=payload.column, text=payload.text))
 
 
-@router.patch(NOTE, response={200: RetroNoteOut, **ERRORS})
+@router.patch(NOTE, response={200: RetroNoteOut, **ERRORS}, operation_id="updateRetroNote")
 def update_note(request: ApiRequest, workspace: WorkspaceSlug, note_id: PathId, payload: RetroNotePatch) -> Any:
     actor = membership_for(request.auth, workspace)
     note = queries.get_note(actor, note_id)
     return services.update_note(actor, note, version=payload.version, **changes(payload))
 
 
-@router.delete(NOTE, response={204: None, **ERRORS})
+@router.delete(NOTE, response={204: None, **ERRORS}, operation_id="deleteRetroNote")
 def delete_note(request: ApiRequest, workspace: WorkspaceSlug, note_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     services.delete_note(actor, queries.get_note(actor, note_id))
     return Status(204, None)
 
 
-@router.post(NOTE + "/work-item", response={201: RetroNoteOut, **ERRORS})
+@router.post(NOTE + "/work-item", response={201: RetroNoteOut, **ERRORS}, operation_id="createWorkItemFromRetroNote")
 def note_to_item(request: ApiRequest, workspace: WorkspaceSlug, note_id: PathId) -> Any:
     """An action note becomes a work item of the project and links to it."""
     actor = membership_for(request.auth, workspace)

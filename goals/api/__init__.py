@@ -6,7 +6,7 @@ from goals.api.key_results import router as key_results_router
 from goals.api.objectives import router as objectives_router
 from goals.api.review import router as review_router
 
-router = Router(tags=["goals"])
+router = Router()
 router.add_router("", objectives_router)
 router.add_router("", key_results_router)
 router.add_router("", review_router)

@@ -34,7 +34,11 @@ def _out(actor: Any, key_result_id: int) -> KeyResult:
     return queries.with_findings(queries.get_key_result(actor, key_result_id))
 
 
-@router.get(W + "/objectives/{objective_id}/key-results", response={200: page_of(KeyResultOut), **ERRORS})
+@router.get(
+    W + "/objectives/{objective_id}/key-results",
+    response={200: page_of(KeyResultOut), **ERRORS},
+    operation_id="listKeyResults",
+)
 def list_key_results(
     request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -48,7 +52,9 @@ def list_key_results(
     return page
 
 
-@router.post(W + "/objectives/{objective_id}/key-results", response={201: KeyResultOut, **ERRORS})
+@router.post(
+    W + "/objectives/{objective_id}/key-results", response={201: KeyResultOut, **ERRORS}, operation_id="createKeyResult"
+)
 def create_key_result(request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId, payload: KeyResultIn) -> Any:
     """A key result of the objective; the objective's progress and its roll-up follow at once."""
     actor = membership_for(request.auth, workspace)
@@ -58,13 +64,13 @@ def create_key_result(request: ApiRequest, workspace: WorkspaceSlug, objective_i
     return Status(201, _out(actor, key_result.pk))
 
 
-@router.get(KR, response={200: KeyResultOut, **ERRORS})
+@router.get(KR, response={200: KeyResultOut, **ERRORS}, operation_id="getKeyResult")
 def get_key_result(request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return _out(actor, key_result_id)
 
 
-@router.patch(KR, response={200: KeyResultOut, **ERRORS})
+@router.patch(KR, response={200: KeyResultOut, **ERRORS}, operation_id="updateKeyResult")
 def update_key_result(
     request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, payload: KeyResultPatch
 ) -> Any:
@@ -78,7 +84,7 @@ def update_key_result(
     return _out(actor, key_result_id)
 
 
-@router.delete(KR, response={204: None, **ERRORS})
+@router.delete(KR, response={204: None, **ERRORS}, operation_id="deleteKeyResult")
 def delete_key_result(request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId) -> Any:
     """To the trash; the objective's progress stops counting it until it is restored."""
     actor = membership_for(request.auth, workspace)
@@ -89,7 +95,7 @@ def delete_key_result(request: ApiRequest, workspace: WorkspaceSlug, key_result_
 # --- Check-ins -----------------------------------------------------------------------------------
 
 
-@router.get(KR + "/check-ins", response={200: page_of(CheckInOut), **ERRORS})
+@router.get(KR + "/check-ins", response={200: page_of(CheckInOut), **ERRORS}, operation_id="listCheckIns")
 def list_check_ins(
     request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -99,7 +105,7 @@ def list_check_ins(
     return paginate(queries.check_ins_of(key_result), cursor=cursor, limit=limit)
 
 
-@router.post(KR + "/check-ins", response={201: CheckInOut, **ERRORS})
+@router.post(KR + "/check-ins", response={201: CheckInOut, **ERRORS}, operation_id="createCheckIn")
 def create_check_in(request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, payload: CheckInIn) -> Any:
     """A new value, confidence and note: the key result, its objective and the roll-up follow."""
     actor = membership_for(request.auth, workspace)
@@ -113,7 +119,7 @@ def create_check_in(request: ApiRequest, workspace: WorkspaceSlug, key_result_id
 # --- Links ---------------------------------------------------------------------------------------
 
 
-@router.get(KR + "/links", response={200: page_of(KeyResultLinkOut), **ERRORS})
+@router.get(KR + "/links", response={200: page_of(KeyResultLinkOut), **ERRORS}, operation_id="listKeyResultLinks")
 def list_links(
     request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -123,7 +129,7 @@ def list_links(
     return paginate(queries.links_of(key_result), cursor=cursor, limit=limit, order="id")
 
 
-@router.post(KR + "/links", response={201: KeyResultLinkOut, **ERRORS})
+@router.post(KR + "/links", response={201: KeyResultLinkOut, **ERRORS}, operation_id="createKeyResultLink")
 def create_link(request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, payload: KeyResultLinkIn) -> Any:
     """Link one project, requirement or work item of this workspace (another workspace's id is a
     422 naming the field). A key result fed by linked work updates its progress at once."""
@@ -132,7 +138,7 @@ def create_link(request: ApiRequest, workspace: WorkspaceSlug, key_result_id: Pa
     return Status(201, key_results.link_work(actor, key_result, **payload.model_dump()))
 
 
-@router.delete(KR + "/links/{link_id}", response={204: None, **ERRORS})
+@router.delete(KR + "/links/{link_id}", response={204: None, **ERRORS}, operation_id="deleteKeyResultLink")
 def delete_link(request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, link_id: PathId) -> Any:
     """Unlink (the project, requirement or work item stays); the progress follows."""
     actor = membership_for(request.auth, workspace)

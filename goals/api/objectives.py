@@ -45,7 +45,7 @@ def _value(choice: Any) -> Any:
 # --- Cycles --------------------------------------------------------------------------------------
 
 
-@router.get(G + "/cycles", response={200: page_of(CycleOut), **ERRORS})
+@router.get(G + "/cycles", response={200: page_of(CycleOut), **ERRORS}, operation_id="listCycles")
 def list_cycles(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -59,7 +59,7 @@ def list_cycles(
     return paginate(qs, cursor=cursor, limit=limit, order="-start_date")
 
 
-@router.post(G + "/cycles", response={201: CycleOut, **ERRORS})
+@router.post(G + "/cycles", response={201: CycleOut, **ERRORS}, operation_id="createCycle")
 def create_cycle(request: ApiRequest, workspace: WorkspaceSlug, payload: CycleIn) -> Any:
     """A planned cycle (owners and admins); at most a year long."""
     actor = membership_for(request.auth, workspace)
@@ -69,13 +69,13 @@ def create_cycle(request: ApiRequest, workspace: WorkspaceSlug, payload: CycleIn
     return Status(201, queries.get_cycle(actor, cycle.pk))
 
 
-@router.get(CYCLE, response={200: CycleOut, **ERRORS})
+@router.get(CYCLE, response={200: CycleOut, **ERRORS}, operation_id="getCycle")
 def get_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return queries.get_cycle(actor, cycle_id)
 
 
-@router.patch(CYCLE, response={200: CycleOut, **ERRORS})
+@router.patch(CYCLE, response={200: CycleOut, **ERRORS}, operation_id="updateCycle")
 def update_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId, payload: CyclePatch) -> Any:
     """Name, kind and dates (owners and admins); a closed cycle is read-only until reopened."""
     actor = membership_for(request.auth, workspace)
@@ -87,7 +87,7 @@ def update_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId
     return queries.get_cycle(actor, cycle_id)
 
 
-@router.delete(CYCLE, response={204: None, **ERRORS})
+@router.delete(CYCLE, response={204: None, **ERRORS}, operation_id="deleteCycle")
 def delete_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId) -> Any:
     """To the trash; only a cycle without objectives."""
     actor = membership_for(request.auth, workspace)
@@ -95,7 +95,7 @@ def delete_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId
     return Status(204, None)
 
 
-@router.post(CYCLE + "/activate", response={200: CycleOut, **ERRORS})
+@router.post(CYCLE + "/activate", response={200: CycleOut, **ERRORS}, operation_id="activateCycle")
 def activate_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId, payload: CycleVersionIn) -> Any:
     """A planned or reopened cycle becomes the active one; the active one must be closed first."""
     actor = membership_for(request.auth, workspace)
@@ -103,7 +103,7 @@ def activate_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: Path
     return queries.get_cycle(actor, cycle_id)
 
 
-@router.post(CYCLE + "/close", response={200: CycleOut, **ERRORS})
+@router.post(CYCLE + "/close", response={200: CycleOut, **ERRORS}, operation_id="closeCycle")
 def close_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId, payload: CycleVersionIn) -> Any:
     """The cycle's objectives are scored and it becomes read-only."""
     actor = membership_for(request.auth, workspace)
@@ -111,7 +111,7 @@ def close_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId,
     return queries.get_cycle(actor, cycle_id)
 
 
-@router.post(CYCLE + "/reopen", response={200: CycleOut, **ERRORS})
+@router.post(CYCLE + "/reopen", response={200: CycleOut, **ERRORS}, operation_id="reopenCycle")
 def reopen_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId, payload: CycleReopenIn) -> Any:
     """A closed cycle is editable again to correct it (owners and admins); who, when and why are kept."""
     actor = membership_for(request.auth, workspace)
@@ -122,7 +122,7 @@ def reopen_cycle(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId
 # --- Objectives ----------------------------------------------------------------------------------
 
 
-@router.get(G + "/objectives", response={200: page_of(ObjectiveOut), **ERRORS})
+@router.get(G + "/objectives", response={200: page_of(ObjectiveOut), **ERRORS}, operation_id="listObjectives")
 def list_objectives(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -151,7 +151,7 @@ def list_objectives(
     return paginate(qs, cursor=cursor, limit=limit, order="id")
 
 
-@router.post(G + "/objectives", response={201: ObjectiveOut, **ERRORS})
+@router.post(G + "/objectives", response={201: ObjectiveOut, **ERRORS}, operation_id="createObjective")
 def create_objective(request: ApiRequest, workspace: WorkspaceSlug, payload: ObjectiveIn) -> Any:
     """An objective of an open cycle of this workspace; company objectives are for owners and admins."""
     actor = membership_for(request.auth, workspace)
@@ -162,13 +162,13 @@ def create_objective(request: ApiRequest, workspace: WorkspaceSlug, payload: Obj
     return Status(201, queries.get_objective(actor, objective.pk))
 
 
-@router.get(OBJECTIVE, response={200: ObjectiveOut, **ERRORS})
+@router.get(OBJECTIVE, response={200: ObjectiveOut, **ERRORS}, operation_id="getObjective")
 def get_objective(request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId) -> Any:
     actor = membership_for(request.auth, workspace)
     return queries.get_objective(actor, objective_id)
 
 
-@router.patch(OBJECTIVE, response={200: ObjectiveOut, **ERRORS})
+@router.patch(OBJECTIVE, response={200: ObjectiveOut, **ERRORS}, operation_id="updateObjective")
 def update_objective(
     request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId, payload: ObjectivePatch
 ) -> Any:
@@ -181,7 +181,7 @@ def update_objective(
     return queries.get_objective(actor, objective_id)
 
 
-@router.delete(OBJECTIVE, response={204: None, **ERRORS})
+@router.delete(OBJECTIVE, response={204: None, **ERRORS}, operation_id="deleteObjective")
 def delete_objective(request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId) -> Any:
     """To the trash; the objectives aligned to it show as roots until it is restored."""
     actor = membership_for(request.auth, workspace)
@@ -192,7 +192,7 @@ def delete_objective(request: ApiRequest, workspace: WorkspaceSlug, objective_id
 # --- The tree ------------------------------------------------------------------------------------
 
 
-@router.get(G + "/tree", response={200: GoalsTreeOut, **ERRORS})
+@router.get(G + "/tree", response={200: GoalsTreeOut, **ERRORS}, operation_id="getGoalTree")
 def tree(
     request: ApiRequest,
     workspace: WorkspaceSlug,

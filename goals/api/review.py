@@ -43,7 +43,7 @@ EXPORT_RESPONSE = {
 }
 
 
-@router.post(G + "/smart-check", response={200: GoalsSmartCheckOut, **ERRORS})
+@router.post(G + "/smart-check", response={200: GoalsSmartCheckOut, **ERRORS}, operation_id="checkSmart")
 def smart_check(request: ApiRequest, workspace: WorkspaceSlug, payload: GoalsSmartCheckIn) -> Any:
     """The SMART findings (specific, measurable, time_bound, owner) of an objective or key result
     as a form holds it, before it is saved; messages in the caller's language."""
@@ -68,7 +68,9 @@ def _score_out(key_result: Any) -> dict[str, Any]:
     }
 
 
-@router.patch(G + "/key-results/{key_result_id}/score", response={200: KeyResultScoreOut, **ERRORS})
+@router.patch(
+    G + "/key-results/{key_result_id}/score", response={200: KeyResultScoreOut, **ERRORS}, operation_id="scoreKeyResult"
+)
 def score_key_result(
     request: ApiRequest, workspace: WorkspaceSlug, key_result_id: PathId, payload: KeyResultScoreIn
 ) -> Any:
@@ -83,7 +85,11 @@ def score_key_result(
     return _score_out(key_result)
 
 
-@router.patch(G + "/objectives/{objective_id}/assessment", response={200: ObjectiveAssessmentOut, **ERRORS})
+@router.patch(
+    G + "/objectives/{objective_id}/assessment",
+    response={200: ObjectiveAssessmentOut, **ERRORS},
+    operation_id="assessObjective",
+)
 def assess_objective(
     request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId, payload: ObjectiveAssessmentIn
 ) -> Any:
@@ -98,7 +104,9 @@ def assess_objective(
     return queries.get_objective(actor, objective_id)
 
 
-@router.get(G + "/objectives/{objective_id}/review", response={200: GoalsReviewOut, **ERRORS})
+@router.get(
+    G + "/objectives/{objective_id}/review", response={200: GoalsReviewOut, **ERRORS}, operation_id="getObjectiveReview"
+)
 def get_review(request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId) -> Any:
     """The objective and every objective aligned to it, in tree order, with their key results'
     values, confidence and scores (given, suggested, and the one that counts) and the assessments."""
@@ -112,7 +120,11 @@ def get_review(request: ApiRequest, workspace: WorkspaceSlug, objective_id: Path
     }
 
 
-@router.post(G + "/objectives/{objective_id}/review", response={200: GoalsReviewResultOut, **ERRORS})
+@router.post(
+    G + "/objectives/{objective_id}/review",
+    response={200: GoalsReviewResultOut, **ERRORS},
+    operation_id="submitObjectiveReview",
+)
 def submit_review(request: ApiRequest, workspace: WorkspaceSlug, objective_id: PathId, payload: GoalsReviewIn) -> Any:
     """Record the review of the objective's subtree in one pass: check-ins, key-result scores and
     objective assessments. All or nothing; every error names its row (`entries.3.value`)."""
@@ -129,7 +141,7 @@ def submit_review(request: ApiRequest, workspace: WorkspaceSlug, objective_id: P
     return review.submit_review(actor, root, entries=entries)
 
 
-@router.get(G + "/cycles/{cycle_id}/report", response={200: GoalsReportOut, **ERRORS})
+@router.get(G + "/cycles/{cycle_id}/report", response={200: GoalsReportOut, **ERRORS}, operation_id="getCycleReport")
 def cycle_report(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId) -> Any:
     """The cycle per level and per department: objectives and key results, average progress and
     score, key results by confidence, and the objectives nobody has checked in on."""
@@ -137,7 +149,12 @@ def cycle_report(request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId
     return report.cycle_report(actor, cycle_id)
 
 
-@router.get(G + "/cycles/{cycle_id}/report/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE)
+@router.get(
+    G + "/cycles/{cycle_id}/report/export",
+    response={**ERRORS},
+    openapi_extra=EXPORT_RESPONSE,
+    operation_id="exportCycleReport",
+)
 def export_report(
     request: ApiRequest, workspace: WorkspaceSlug, cycle_id: PathId, format: Literal["csv", "xlsx"] = "csv"
 ) -> Any:

@@ -6,7 +6,7 @@ from product.api.feedback import router as feedback_router
 from product.api.releases import router as releases_router
 from product.api.requirements import router as requirements_router
 
-router = Router(tags=["product"])
+router = Router()
 # Feedback first: its /requirements/export must be matched before /requirements/{number}.
 router.add_router("", feedback_router)
 router.add_router("", requirements_router)

@@ -105,7 +105,7 @@ def _import_out(found: FeedbackImport) -> dict[str, Any]:
 # --- The inbox -----------------------------------------------------------------------------------
 
 
-@router.get(W + "/feedback", response={200: page_of(FeedbackOut), **ERRORS})
+@router.get(W + "/feedback", response={200: page_of(FeedbackOut), **ERRORS}, operation_id="listFeedback")
 def list_feedback(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -143,14 +143,14 @@ def list_feedback(
     return json_response({"items": items, "next_cursor": page.next_cursor})
 
 
-@router.post(W + "/feedback", response={201: FeedbackOut, **ERRORS})
+@router.post(W + "/feedback", response={201: FeedbackOut, **ERRORS}, operation_id="createFeedback")
 def create_feedback(request: ApiRequest, workspace: WorkspaceSlug, payload: FeedbackIn) -> Any:
     actor = membership_for(request.auth, workspace)
     feedback = services.create_feedback(actor, **payload.model_dump())
     return Status(201, queries_feedback.get_feedback(actor, feedback.pk))
 
 
-@router.get(W + "/feedback/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE)
+@router.get(W + "/feedback/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE, operation_id="exportFeedback")
 def export_feedback(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -183,7 +183,7 @@ def export_feedback(
     return exports.response_for(export, format, _("Feedback"))
 
 
-@router.post(W + "/feedback/bulk", response={200: FeedbackBulkOut, **ERRORS})
+@router.post(W + "/feedback/bulk", response={200: FeedbackBulkOut, **ERRORS}, operation_id="bulkUpdateFeedback")
 def bulk_feedback(request: ApiRequest, workspace: WorkspaceSlug, payload: FeedbackBulkIn) -> Any:
     """One action on up to 200 feedback items, all of them or none: set_status, add_tag, link (to a
     requirement) or delete (to the trash)."""
@@ -195,19 +195,19 @@ def bulk_feedback(request: ApiRequest, workspace: WorkspaceSlug, payload: Feedba
 # --- One feedback item ---------------------------------------------------------------------------
 
 
-@router.get(F, response={200: FeedbackOut, **ERRORS})
+@router.get(F, response={200: FeedbackOut, **ERRORS}, operation_id="getFeedback")
 def get_feedback(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: PathId) -> Any:
     return _feedback(request, workspace, feedback_id)[1]
 
 
-@router.patch(F, response={200: FeedbackOut, **ERRORS})
+@router.patch(F, response={200: FeedbackOut, **ERRORS}, operation_id="updateFeedback")
 def update_feedback(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: PathId, payload: FeedbackPatch) -> Any:
     actor, feedback = _feedback(request, workspace, feedback_id)
     services.update_feedback(actor, feedback, version=payload.version, **changes(payload, nullable=NULLABLE))
     return queries_feedback.get_feedback(actor, feedback_id)
 
 
-@router.delete(F, response={204: None, **ERRORS})
+@router.delete(F, response={204: None, **ERRORS}, operation_id="deleteFeedback")
 def delete_feedback(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: PathId) -> Any:
     """To the trash; the requirements it was linked to lose its demand until it is restored."""
     actor, feedback = _feedback(request, workspace, feedback_id)
@@ -215,7 +215,7 @@ def delete_feedback(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: 
     return Status(204, None)
 
 
-@router.post(F + "/links/{number}", response={200: FeedbackOut, **ERRORS})
+@router.post(F + "/links/{number}", response={200: FeedbackOut, **ERRORS}, operation_id="linkFeedbackToRequirement")
 def link_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: PathId, number: Number) -> Any:
     """Link the feedback to REQ-<number>: new or triaged feedback becomes linked, and the
     requirement's demand (feedback and distinct customers) and score are recounted."""
@@ -224,7 +224,9 @@ def link_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_id:
     return queries_feedback.get_feedback(actor, feedback_id)
 
 
-@router.delete(F + "/links/{number}", response={200: FeedbackOut, **ERRORS})
+@router.delete(
+    F + "/links/{number}", response={200: FeedbackOut, **ERRORS}, operation_id="unlinkFeedbackFromRequirement"
+)
 def unlink_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_id: PathId, number: Number) -> Any:
     """Remove the link; linked feedback left with no requirement goes back to triaged."""
     actor, feedback = _feedback(request, workspace, feedback_id)
@@ -235,7 +237,13 @@ def unlink_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_i
 # --- Requirements export -------------------------------------------------------------------------
 
 
-@router.get(W + "/requirements/export", response={**ERRORS}, openapi_extra=EXPORT_RESPONSE)
+@router.get(
+    W + "/requirements/export",
+    response={**ERRORS},
+    openapi_extra=EXPORT_RESPONSE,
+    tags=["requirements"],
+    operation_id="exportRequirements",
+)
 def export_requirements(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -274,7 +282,10 @@ def export_requirements(
 
 
 @router.post(
-    W + "/products/{product_id}/feedback-imports", response={201: FeedbackImportOut, **ERRORS}, tags=["feedback"]
+    W + "/products/{product_id}/feedback-imports",
+    response={201: FeedbackImportOut, **ERRORS},
+    tags=["feedback"],
+    operation_id="uploadFeedbackImport",
 )
 @decorate_view(_unreadable_upload_is_a_problem)
 def upload_import(
@@ -297,14 +308,14 @@ def upload_import(
     return Status(201, _import_out(queries_feedback.get_import(actor, found.pk)))
 
 
-@router.get(IMPORT, response={200: FeedbackImportOut, **ERRORS})
+@router.get(IMPORT, response={200: FeedbackImportOut, **ERRORS}, operation_id="getFeedbackImport")
 def get_import(request: ApiRequest, workspace: WorkspaceSlug, import_id: PathId) -> Any:
     """The preview (before confirming) or the report (after): counts and rows with their errors."""
     actor = membership_for(request.auth, workspace)
     return _import_out(queries_feedback.get_import(actor, import_id))
 
 
-@router.post(IMPORT + "/confirm", response={200: FeedbackImportOut, **ERRORS})
+@router.post(IMPORT + "/confirm", response={200: FeedbackImportOut, **ERRORS}, operation_id="confirmFeedbackImport")
 def confirm_import(request: ApiRequest, workspace: WorkspaceSlug, import_id: PathId) -> Any:
     """Step 2: write every good row in one transaction, each row entirely or not at all; the report
     names the rows that were not imported and why. Confirming twice is a conflict (409)."""
@@ -343,6 +354,7 @@ def _bounded_body(run: Callable[..., Any]) -> Callable[..., Any]:
     response={201: PublicFeedbackOut, 413: Problem, **ERRORS},
     auth=None,
     tags=["public"],
+    operation_id="submitPublicFeedback",
 )
 @decorate_view(_bounded_body)
 def submit_public_feedback(request: ApiRequest, form_token: FormToken, payload: PublicFeedbackIn) -> Any:

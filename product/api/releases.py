@@ -48,7 +48,7 @@ def _detail(actor: Any, release_id: int) -> Release:
 # --- Releases ------------------------------------------------------------------------------------
 
 
-@router.get(W + "/releases", response={200: page_of(ReleaseOut), **ERRORS})
+@router.get(W + "/releases", response={200: page_of(ReleaseOut), **ERRORS}, operation_id="listReleases")
 def list_releases(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -63,7 +63,7 @@ def list_releases(
     return paginate(qs, cursor=cursor, limit=limit, order="-target_date")
 
 
-@router.post(W + "/releases", response={201: ReleaseOut, **ERRORS})
+@router.post(W + "/releases", response={201: ReleaseOut, **ERRORS}, operation_id="createRelease")
 def create_release(request: ApiRequest, workspace: WorkspaceSlug, payload: ReleaseIn) -> Any:
     """A release of `product_id` (a product of this workspace); the start date must not be after the target date."""
     actor = membership_for(request.auth, workspace)
@@ -74,14 +74,14 @@ def create_release(request: ApiRequest, workspace: WorkspaceSlug, payload: Relea
     return Status(201, queries.get_release(actor, release.pk))
 
 
-@router.get(RELEASE, response={200: ReleaseDetailOut, **ERRORS})
+@router.get(RELEASE, response={200: ReleaseDetailOut, **ERRORS}, operation_id="getRelease")
 def get_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: PathId) -> Any:
     """The release with its requirements and the progress of their work items."""
     actor = membership_for(request.auth, workspace)
     return _detail(actor, release_id)
 
 
-@router.patch(RELEASE, response={200: ReleaseOut, **ERRORS})
+@router.patch(RELEASE, response={200: ReleaseOut, **ERRORS}, operation_id="updateRelease")
 def update_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: PathId, payload: ReleasePatch) -> Any:
     """`status` may be planned or in_progress; a release ships through the ship operation."""
     actor = membership_for(request.auth, workspace)
@@ -92,7 +92,7 @@ def update_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: Pa
     return queries.get_release(actor, release_id)
 
 
-@router.delete(RELEASE, response={204: None, **ERRORS})
+@router.delete(RELEASE, response={204: None, **ERRORS}, operation_id="deleteRelease")
 def delete_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: PathId) -> Any:
     """To the trash; its requirements stay planned into it until it is restored or they are moved."""
     actor = membership_for(request.auth, workspace)
@@ -100,7 +100,7 @@ def delete_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: Pa
     return Status(204, None)
 
 
-@router.post(RELEASE + "/ship", response={200: ReleaseDetailOut, **ERRORS})
+@router.post(RELEASE + "/ship", response={200: ReleaseDetailOut, **ERRORS}, operation_id="shipRelease")
 def ship_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: PathId) -> Any:
     """Mark the release shipped. Its requirements whose work items are all done become released at
     once (their feedback is answered and its givers told); the others follow when their work is done."""
@@ -112,7 +112,9 @@ def ship_release(request: ApiRequest, workspace: WorkspaceSlug, release_id: Path
 # --- Planning ------------------------------------------------------------------------------------
 
 
-@router.put(W + "/requirements/{number}/release", response={200: PlannedOut, **ERRORS})
+@router.put(
+    W + "/requirements/{number}/release", response={200: PlannedOut, **ERRORS}, operation_id="setRequirementRelease"
+)
 def plan_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: PathId, payload: PlanIn) -> Any:
     """Plan the requirement into a release of its product, or take it out with `release_id: null`.
     An approved requirement becomes planned; a planned one taken out is approved again."""
@@ -124,7 +126,7 @@ def plan_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Path
 # --- Roadmap -------------------------------------------------------------------------------------
 
 
-@router.get(W + "/roadmap", response={200: RoadmapOut, **ERRORS})
+@router.get(W + "/roadmap", response={200: RoadmapOut, **ERRORS}, operation_id="getRoadmap")
 def roadmap(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -143,7 +145,9 @@ def roadmap(
 # --- Share links ---------------------------------------------------------------------------------
 
 
-@router.post(W + "/products/{product_id}/shares", response={201: NewShareOut, **ERRORS})
+@router.post(
+    W + "/products/{product_id}/shares", response={201: NewShareOut, **ERRORS}, operation_id="createRoadmapShare"
+)
 def create_share(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId, payload: ShareIn) -> Any:
     """A read-only link to the product's roadmap. `url` is shown this once: only a hash is kept."""
     actor = membership_for(request.auth, workspace)
@@ -152,7 +156,9 @@ def create_share(request: ApiRequest, workspace: WorkspaceSlug, product_id: Path
     return Status(201, share)
 
 
-@router.get(W + "/products/{product_id}/shares", response={200: page_of(ShareOut), **ERRORS})
+@router.get(
+    W + "/products/{product_id}/shares", response={200: page_of(ShareOut), **ERRORS}, operation_id="listRoadmapShares"
+)
 def list_shares(
     request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -162,7 +168,7 @@ def list_shares(
     return paginate(qs, cursor=cursor, limit=limit)
 
 
-@router.delete(W + "/shares/{share_id}", response={204: None, **ERRORS})
+@router.delete(W + "/shares/{share_id}", response={204: None, **ERRORS}, operation_id="revokeRoadmapShare")
 def revoke_share(request: ApiRequest, workspace: WorkspaceSlug, share_id: PathId) -> Any:
     """The link stops working at once."""
     actor = membership_for(request.auth, workspace)
@@ -170,7 +176,13 @@ def revoke_share(request: ApiRequest, workspace: WorkspaceSlug, share_id: PathId
     return Status(204, None)
 
 
-@router.get("/public/roadmap/{token}", response={200: PublicRoadmapOut, **ERRORS}, auth=None)
+@router.get(
+    "/public/roadmap/{token}",
+    response={200: PublicRoadmapOut, **ERRORS},
+    auth=None,
+    tags=["public"],
+    operation_id="getPublicRoadmap",
+)
 def public_roadmap(
     request: ApiRequest, token: Token, scale: Scale = None, start: Start = None, span: Span = None
 ) -> Any:

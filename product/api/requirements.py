@@ -80,7 +80,7 @@ def _detail(actor: Any, number: int) -> Any:
 # --- Products ------------------------------------------------------------------------------------
 
 
-@router.get(W + "/products", response={200: page_of(ProductOut), **ERRORS})
+@router.get(W + "/products", response={200: page_of(ProductOut), **ERRORS}, operation_id="listProducts")
 def list_products(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor = None, limit: Limit = None) -> Any:
     """The workspace's products, by name."""
     actor = membership_for(request.auth, workspace)
@@ -88,7 +88,7 @@ def list_products(request: ApiRequest, workspace: WorkspaceSlug, cursor: Cursor 
     return paginate(qs, cursor=cursor, limit=limit, order="name")
 
 
-@router.post(W + "/products", response={201: ProductOut, **ERRORS})
+@router.post(W + "/products", response={201: ProductOut, **ERRORS}, operation_id="createProduct")
 def create_product(request: ApiRequest, workspace: WorkspaceSlug, payload: ProductIn) -> Any:
     """The owner is the caller unless `owner_id` names another member."""
     actor = membership_for(request.auth, workspace)
@@ -96,12 +96,12 @@ def create_product(request: ApiRequest, workspace: WorkspaceSlug, payload: Produ
     return Status(201, queries.get_product(actor, product.pk))
 
 
-@router.get(PRODUCT, response={200: ProductOut, **ERRORS})
+@router.get(PRODUCT, response={200: ProductOut, **ERRORS}, operation_id="getProduct")
 def get_product(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId) -> Any:
     return _product(request, workspace, product_id)[1]
 
 
-@router.patch(PRODUCT, response={200: ProductOut, **ERRORS})
+@router.patch(PRODUCT, response={200: ProductOut, **ERRORS}, operation_id="updateProduct")
 def update_product(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId, payload: ProductPatch) -> Any:
     """`form_enabled` opens or closes the public feedback form."""
     actor, product = _product(request, workspace, product_id)
@@ -109,7 +109,7 @@ def update_product(request: ApiRequest, workspace: WorkspaceSlug, product_id: Pa
     return queries.get_product(actor, product_id)
 
 
-@router.delete(PRODUCT, response={204: None, **ERRORS})
+@router.delete(PRODUCT, response={204: None, **ERRORS}, operation_id="deleteProduct")
 def delete_product(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId) -> Any:
     """To the trash; its requirements are hidden with it until it is restored."""
     actor, product = _product(request, workspace, product_id)
@@ -117,14 +117,14 @@ def delete_product(request: ApiRequest, workspace: WorkspaceSlug, product_id: Pa
     return Status(204, None)
 
 
-@router.post(PRODUCT + "/modules", response={201: ProductOut, **ERRORS})
+@router.post(PRODUCT + "/modules", response={201: ProductOut, **ERRORS}, operation_id="createModule")
 def create_module(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId, payload: ModuleIn) -> Any:
     actor, product = _product(request, workspace, product_id)
     products.create_module(actor, product, name=payload.name)
     return Status(201, queries.get_product(actor, product_id))
 
 
-@router.delete(PRODUCT + "/modules/{module_id}", response={204: None, **ERRORS})
+@router.delete(PRODUCT + "/modules/{module_id}", response={204: None, **ERRORS}, operation_id="deleteModule")
 def delete_module(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId, module_id: PathId) -> Any:
     """Its requirements stay in the product, without a module."""
     actor, product = _product(request, workspace, product_id)
@@ -132,7 +132,7 @@ def delete_module(request: ApiRequest, workspace: WorkspaceSlug, product_id: Pat
     return Status(204, None)
 
 
-@router.post(PRODUCT + "/form-link", response={200: ProductOut, **ERRORS})
+@router.post(PRODUCT + "/form-link", response={200: ProductOut, **ERRORS}, operation_id="renewFeedbackFormLink")
 def renew_form_link(request: ApiRequest, workspace: WorkspaceSlug, product_id: PathId) -> Any:
     """A new address for the public feedback form: the old one stops working at once."""
     actor, product = _product(request, workspace, product_id)
@@ -140,13 +140,13 @@ def renew_form_link(request: ApiRequest, workspace: WorkspaceSlug, product_id: P
     return queries.get_product(actor, product_id)
 
 
-@router.get(W + "/product-settings", response={200: SettingsOut, **ERRORS})
+@router.get(W + "/product-settings", response={200: SettingsOut, **ERRORS}, operation_id="getProductSettings")
 def get_settings(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     """The scoring model that ranks the backlog, and how much demand raises a score."""
     return queries.product_settings(membership_for(request.auth, workspace))
 
 
-@router.patch(W + "/product-settings", response={200: SettingsOut, **ERRORS})
+@router.patch(W + "/product-settings", response={200: SettingsOut, **ERRORS}, operation_id="updateProductSettings")
 def update_settings(request: ApiRequest, workspace: WorkspaceSlug, payload: SettingsPatch) -> Any:
     """Owners and admins. Every requirement is rescored at once."""
     actor = membership_for(request.auth, workspace)
@@ -156,7 +156,7 @@ def update_settings(request: ApiRequest, workspace: WorkspaceSlug, payload: Sett
 # --- Requirements --------------------------------------------------------------------------------
 
 
-@router.get(W + "/requirements", response={200: page_of(RequirementRowOut), **ERRORS})
+@router.get(W + "/requirements", response={200: page_of(RequirementRowOut), **ERRORS}, operation_id="listRequirements")
 def list_requirements(
     request: ApiRequest,
     workspace: WorkspaceSlug,
@@ -196,7 +196,7 @@ def list_requirements(
     return json_response({"items": items, "next_cursor": page.next_cursor})
 
 
-@router.post(W + "/requirements", response={201: RequirementOut, **ERRORS})
+@router.post(W + "/requirements", response={201: RequirementOut, **ERRORS}, operation_id="createRequirement")
 def create_requirement(request: ApiRequest, workspace: WorkspaceSlug, payload: RequirementIn) -> Any:
     """A new requirement is `new`, last in the manual order; the caller proposes and owns it
     unless `proposer_id` and `owner_id` name other members."""
@@ -207,21 +207,23 @@ def create_requirement(request: ApiRequest, workspace: WorkspaceSlug, payload: R
     return Status(201, _detail(actor, requirement.number))
 
 
-@router.post(W + "/requirements/rank-by-score", response={200: RankedOut, **ERRORS})
+@router.post(
+    W + "/requirements/rank-by-score", response={200: RankedOut, **ERRORS}, operation_id="rankRequirementsByScore"
+)
 def rank_by_score(request: ApiRequest, workspace: WorkspaceSlug) -> Any:
     """Rewrite the manual order from the current scores (highest first, unscored last)."""
     actor = membership_for(request.auth, workspace)
     return {"ranked": requirements.rank_by_score(actor)}
 
 
-@router.get(R, response={200: RequirementOut, **ERRORS})
+@router.get(R, response={200: RequirementOut, **ERRORS}, operation_id="getRequirement")
 def get_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Number) -> Any:
     """REQ-<number>, with its scores under every model, linked work and demand."""
     actor, requirement = _requirement(request, workspace, number)
     return queries.detail_of(actor, requirement)
 
 
-@router.patch(R, response={200: RequirementOut, **ERRORS})
+@router.patch(R, response={200: RequirementOut, **ERRORS}, operation_id="updateRequirement")
 def update_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: RequirementPatch) -> Any:
     """A new title or description keeps the old version as a revision; the score follows the
     analysis. Zero effort is refused, naming `effort`; WSJF's inputs take the steps 1, 2, 3, 5, 8,
@@ -231,14 +233,14 @@ def update_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Nu
     return _detail(actor, number)
 
 
-@router.delete(R, response={204: None, **ERRORS})
+@router.delete(R, response={204: None, **ERRORS}, operation_id="deleteRequirement")
 def delete_requirement(request: ApiRequest, workspace: WorkspaceSlug, number: Number) -> Any:
     actor, requirement = _requirement(request, workspace, number)
     requirements.delete_requirement(actor, requirement)
     return Status(204, None)
 
 
-@router.post(R + "/transitions", response={200: RequirementOut, **ERRORS})
+@router.post(R + "/transitions", response={200: RequirementOut, **ERRORS}, operation_id="transitionRequirement")
 def transition(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: RequirementTransitionIn) -> Any:
     """Move along the workflow. Rejected, needs_clarification and closed need a `reason`;
     `planned` needs a release (plan it into one through the releases endpoints)."""
@@ -247,7 +249,7 @@ def transition(request: ApiRequest, workspace: WorkspaceSlug, number: Number, pa
     return _detail(actor, number)
 
 
-@router.get(R + "/history", response={200: page_of(StatusChangeOut), **ERRORS})
+@router.get(R + "/history", response={200: page_of(StatusChangeOut), **ERRORS}, operation_id="listStatusChanges")
 def status_history(
     request: ApiRequest, workspace: WorkspaceSlug, number: Number, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -256,7 +258,7 @@ def status_history(
     return paginate(queries.status_changes_of(requirement), cursor=cursor, limit=limit)
 
 
-@router.get(R + "/revisions", response={200: page_of(RevisionOut), **ERRORS})
+@router.get(R + "/revisions", response={200: page_of(RevisionOut), **ERRORS}, operation_id="listRevisions")
 def list_revisions(
     request: ApiRequest, workspace: WorkspaceSlug, number: Number, cursor: Cursor = None, limit: Limit = None
 ) -> Any:
@@ -265,7 +267,7 @@ def list_revisions(
     return paginate(queries.revisions_of(requirement), cursor=cursor, limit=limit, order="-number")
 
 
-@router.get(R + "/revisions/{a}/compare/{b}", response={200: CompareOut, **ERRORS})
+@router.get(R + "/revisions/{a}/compare/{b}", response={200: CompareOut, **ERRORS}, operation_id="compareRevisions")
 def compare_revisions(request: ApiRequest, workspace: WorkspaceSlug, number: Number, a: Number, b: Number) -> Any:
     """The older of versions `a` and `b` against the newer, line by line, with the changed words of
     changed lines; `swapped` says that `a` was the newer one."""
@@ -283,7 +285,7 @@ def compare_revisions(request: ApiRequest, workspace: WorkspaceSlug, number: Num
     }
 
 
-@router.post(R + "/rank", response={200: RankOut, **ERRORS})
+@router.post(R + "/rank", response={200: RankOut, **ERRORS}, operation_id="rankRequirement")
 def move_rank(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: RankIn) -> Any:
     """Place the requirement in the manual order: directly after `after`, directly before `before`
     (requirement numbers), or between both."""
@@ -292,7 +294,7 @@ def move_rank(request: ApiRequest, workspace: WorkspaceSlug, number: Number, pay
     return {"number": requirement.number, "rank": requirement.rank, "renumbered": renumbered}
 
 
-@router.post(R + "/work-items", response={201: WorkItemsOut, **ERRORS})
+@router.post(R + "/work-items", response={201: WorkItemsOut, **ERRORS}, operation_id="linkWorkItemToRequirement")
 def link_work_item(request: ApiRequest, workspace: WorkspaceSlug, number: Number, payload: WorkItemLinkIn) -> Any:
     """Link a work item that implements the requirement, by its key; only items of projects the
     caller can see. Answers with every linked item and the progress."""
@@ -302,7 +304,9 @@ def link_work_item(request: ApiRequest, workspace: WorkspaceSlug, number: Number
     return Status(201, {"items": items, "progress": queries.progress_of(actor, requirement)})
 
 
-@router.delete(R + "/work-items/{item_key}", response={204: None, **ERRORS})
+@router.delete(
+    R + "/work-items/{item_key}", response={204: None, **ERRORS}, operation_id="unlinkWorkItemFromRequirement"
+)
 def unlink_work_item(request: ApiRequest, workspace: WorkspaceSlug, number: Number, item_key: ItemKey) -> Any:
     actor, requirement = _requirement(request, workspace, number)
     requirements.unlink_item(actor, requirement, item_key=item_key)
