@@ -1,18 +1,51 @@
 """Schema building blocks shared by every resource: strict input, bounded types, pages."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, create_model
+from pydantic_core import CoreSchema
 
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema counts 1.0 as an integer, so the API reads it as 1 (1.5, true and "1" stay refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# With Field(strict=True) on every integer of a JSON body, as OpenAPI's `integer` means.
+WholeNumber = BeforeValidator(_whole_number)
 # Ids and versions are bounded so that no database sees a number it cannot store. In a JSON body
 # they must be numbers (no `true` or "5" read as one); in a path or a query they are parsed text.
-Id = Annotated[int, Field(strict=True, ge=1, le=2**53)]
-Version = Annotated[int, Field(strict=True, ge=1, le=2**31)]
+Id = Annotated[int, Field(strict=True, ge=1, le=2**53), WholeNumber]
+Version = Annotated[int, Field(strict=True, ge=1, le=2**31), WholeNumber]
 PathId = Annotated[int, Field(ge=1, le=2**53)]
 # A yes/no in a JSON body must be true or false (not 0, 1 or "yes").
 Flag = Annotated[bool, Field(strict=True)]
+
+
+@dataclass(frozen=True)
+class DecimalText:
+    """A decimal may be sent as a JSON number or as its text ("12.5"): the description says which
+    text, at most `digits` digits before the point and `places` after it, so that "" or "40 h" are
+    not promised (pydantic alone describes it as any string)."""
+
+    digits: int
+    places: int
+    signed: bool = False
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
+        schema = handler(core_schema)
+        sign = "-?" if self.signed else ""
+        for branch in schema.get("anyOf", []):
+            if branch.get("type") == "string":
+                branch["pattern"] = rf"^{sign}[0-9]{{1,{self.digits}}}(\.[0-9]{{1,{self.places}}})?$"
+        return schema
+
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,49}$"
 NO_NUL = r"^[^\x00]*$"
 

@@ -8,12 +8,12 @@ from ninja import Schema
 from pydantic import AfterValidator, Field
 
 from accounts.models import Language
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Id, In, Text, UserBrief, Version, WholeNumber
 from notify.models import Channel, DeliveryStatus, EmailMode, WebhookKind
 
 EVENT_PATTERN = r"^[a-z0-9_.]{1,60}$"
 EventName = Annotated[str, Field(min_length=1, max_length=60, pattern=EVENT_PATTERN, examples=["work_item.assigned"])]
-Hour = Annotated[int, Field(strict=True, ge=0, le=23)]
+Hour = Annotated[int, Field(strict=True, ge=0, le=23), WholeNumber]
 Flag = Annotated[bool, Field(strict=True)]
 
 
@@ -212,8 +212,8 @@ class ReminderSettingsOut(Schema):
 
 class ReminderSettingsIn(In):
     version: Version
-    due_soon_days: Annotated[int, Field(strict=True, ge=0, le=30)]
-    escalate_after_days: Annotated[int, Field(strict=True, ge=1, le=60)]
-    checkin_weekday: Annotated[int, Field(strict=True, ge=0, le=6, description="Monday is 0, Sunday 6.")]
+    due_soon_days: Annotated[int, Field(strict=True, ge=0, le=30), WholeNumber]
+    escalate_after_days: Annotated[int, Field(strict=True, ge=1, le=60), WholeNumber]
+    checkin_weekday: Annotated[int, Field(strict=True, ge=0, le=6, description="Monday is 0, Sunday 6."), WholeNumber]
     checkin_hour: Hour
     time_zone: Text(64, 1)  # type: ignore[valid-type]

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from core.schemas import Flag, Id, In, Text, UserBrief, Version
+from core.schemas import DecimalText, Flag, Id, In, Text, UserBrief, Version
 from projects.models import Category, FieldKind, Health, ItemType, Priority, ProjectRole, ProjectStatus, Template
 
 KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
 ITEM_KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{1,9}$"
 ProjectKey = Annotated[str, Field(pattern=KEY_PATTERN, examples=["APP"])]
 ItemKey = Annotated[str, Field(pattern=ITEM_KEY_PATTERN, examples=["APP-1"])]
-Hours = Annotated[Decimal, Field(ge=0, le=168, max_digits=5, decimal_places=1)]
-Points = Annotated[Decimal, Field(ge=0, le=1000, max_digits=6, decimal_places=1)]
-Estimate = Annotated[Decimal, Field(ge=0, le=10000, max_digits=7, decimal_places=1)]
+Hours = Annotated[Decimal, DecimalText(3, 1), Field(ge=0, le=168, max_digits=5, decimal_places=1)]
+Points = Annotated[Decimal, DecimalText(4, 1), Field(ge=0, le=1000, max_digits=6, decimal_places=1)]
+Estimate = Annotated[Decimal, DecimalText(5, 1), Field(ge=0, le=10000, max_digits=7, decimal_places=1)]
 Day = Annotated[datetime.date, Field(ge=datetime.date(1970, 1, 1), le=datetime.date(2999, 12, 31))]
 LongText = Text(20000)
 Tag = Text(40, 1)
@@ -383,7 +383,7 @@ class DependencyIn(In):
 
 
 class TimeIn(In):
-    hours: Annotated[Decimal, Field(gt=0, le=24, max_digits=3, decimal_places=1)]
+    hours: Annotated[Decimal, DecimalText(2, 1), Field(gt=0, le=24, max_digits=3, decimal_places=1)]
     day: Day | None = None
     note: Text(300) = ""  # type: ignore[valid-type]
 

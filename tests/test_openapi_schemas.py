@@ -13,6 +13,7 @@ import enum
 import inspect
 import re
 import sys
+import tomllib
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -23,6 +24,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 from cadence.api import api
 from core.modules import cadence_apps
 from core.schemas import In
+from tests.processes import ROOT
 
 APPS = {c.name for c in cadence_apps()} | {"cadence"}
 
@@ -93,3 +95,79 @@ def test_operation_ids_are_unique_camel_case_verbs() -> None:
 
 def test_every_operation_is_in_one_chapter() -> None:
     assert [o["operationId"] for o in _operations(_served_description()) if len(o.get("tags", [])) != 1] == []
+
+
+def test_a_whole_number_written_with_a_point_is_an_integer(world: Any) -> None:
+    """JSON Schema counts 1.0 as an integer, and so does the API; 1.5 is still refused."""
+    client, user = world.client("member"), world.users["member"]
+    url = f"/api/v1/workspaces/acme/objects/department/{world.department.pk}/comments"
+    created = client.post(url, {"body": "first"}, content_type="application/json").json()
+    edit = "/api/v1/workspaces/acme/comments/{}".format(created["id"])
+    half = client.patch(edit, {"version": 1.5, "body": "second"}, content_type="application/json")
+    assert half.status_code == 422 and half.json()["errors"][0]["field"] == "version"
+    whole = client.patch(
+        edit, {"version": float(created["version"]), "body": "second"}, content_type="application/json"
+    )
+    assert whole.status_code == 200, whole.json()
+    assert whole.json()["version"] == created["version"] + 1
+    me = client.patch(
+        "/api/v1/me", {"version": float(user.version), "display_name": "Carol"}, content_type="application/json"
+    )
+    assert me.status_code == 200, me.json()
+
+
+def test_a_decimal_as_text_is_described_as_the_text_the_api_reads(world: Any) -> None:
+    """weekly_hours was described as any string, yet "" was refused: the description now says
+    which text, and the API agrees with it both ways."""
+    weekly_hours = _served_description()["components"]["schemas"]["ProjectMemberIn"]["properties"]["weekly_hours"]
+    pattern = re.compile(next(b["pattern"] for b in weekly_hours["anyOf"] if b["type"] == "string"))
+    url = "/api/v1/workspaces/acme/projects/WEB/members"
+    client, admin = world.client("owner"), world.users["admin"].pk
+    for text in ["", "40 h", "12.25"]:
+        assert not pattern.match(text)
+        response = client.post(url, {"user": admin, "weekly_hours": text}, content_type="application/json")
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "weekly_hours", text
+    assert pattern.match("12.5")
+    response = client.post(url, {"user": admin, "weekly_hours": "12.5"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["weekly_hours"] == "12.5"
+
+
+def test_every_decimal_of_an_input_describes_its_text() -> None:
+    vague = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in _our_classes()
+        if issubclass(cls, In)
+        for name, field in cls.model_fields.items()
+        if "Decimal" in str(field.annotation) and "DecimalText" not in str(field.annotation) + str(field.metadata)
+    ]
+    assert vague == []
+
+
+def test_schemathesis_names_only_operations_that_exist() -> None:
+    config = tomllib.loads((ROOT / "schemathesis.toml").read_text())
+    named = {i for operations in config["operations"] for i in operations.get("include-operation-id", [])}
+    assert named - {o["operationId"] for o in _operations(_served_description())} == set()
+
+
+def test_every_bound_is_described_in_json_schema_words() -> None:
+    """A validator placed before `Field(ge=…)` makes pydantic write the bound under its own name
+    (`ge`, `decimal_places`), which no client or schemathesis reads: the bound was not described."""
+    pydantic_words = {"ge", "gt", "le", "lt", "max_digits", "decimal_places", "strict"}
+    found: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child, where)
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if key == "properties":
+                    for name, schema in child.items():
+                        walk(schema, f"{where}.{name}")
+                else:
+                    if key in pydantic_words:
+                        found.append(f"{where}: {key}")
+                    walk(child, where)
+
+    walk(_served_description(), "")
+    assert found == []

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import DecimalText, Id, In, Text, UserBrief, Version
 from product.schemas.releases import Day
 
 LIMIT = Decimal("99999999999.9999")  # as key_results.VALUE_LIMIT
@@ -24,8 +24,15 @@ def _not_a_flag(value: Any) -> Any:
     return value
 
 
-Value = Annotated[Decimal, BeforeValidator(_not_a_flag), Field(ge=-LIMIT, le=LIMIT, max_digits=18, decimal_places=4)]
-Weight = Annotated[Decimal, BeforeValidator(_not_a_flag), Field(gt=0, le=100, max_digits=5, decimal_places=2)]
+Value = Annotated[
+    Decimal,
+    Field(ge=-LIMIT, le=LIMIT, max_digits=18, decimal_places=4),
+    BeforeValidator(_not_a_flag),
+    DecimalText(11, 4, signed=True),
+]
+Weight = Annotated[
+    Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2), BeforeValidator(_not_a_flag), DecimalText(3, 2)
+]
 MilestoneName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
 Milestones = Annotated[list[MilestoneName], Field(max_length=20)]
 

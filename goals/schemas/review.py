@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import DecimalText, Id, In, Text, UserBrief, Version
 from goals.schemas.key_results import CheckInConfidence, KeyResultMetric, Value
 from product.schemas.releases import Day
 
@@ -22,7 +22,9 @@ def _not_a_flag(value: Any) -> Any:
     return value
 
 
-Score = Annotated[Decimal, BeforeValidator(_not_a_flag), Field(ge=0, le=1, max_digits=3, decimal_places=2)]
+Score = Annotated[
+    Decimal, Field(ge=0, le=1, max_digits=3, decimal_places=2), BeforeValidator(_not_a_flag), DecimalText(1, 2)
+]
 
 
 class GoalsSmartCheckKind(enum.StrEnum):

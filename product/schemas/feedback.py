@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field, StrictBool
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Id, In, Text, UserBrief, Version, WholeNumber
 from product.models import FeedbackChannel, FeedbackKind, FeedbackStatus, Segment, Sentiment
 from product.services.feedback import BULK_MAX, MAX_CONTENT, MAX_PUBLIC_CONTENT
 
@@ -98,7 +98,7 @@ class FeedbackPatch(In):
     as_myself: StrictBool | None = None
 
 
-BulkValue = Annotated[int, Field(strict=True, ge=1, le=2**31)] | Text(100)  # type: ignore[misc]
+BulkValue = Annotated[int, Field(strict=True, ge=1, le=2**31), WholeNumber] | Text(100)  # type: ignore[misc]
 
 
 class FeedbackBulkIn(In):

@@ -23,8 +23,8 @@ def _iso_day(value: Any) -> Any:
 
 Day = Annotated[
     datetime.date,
-    BeforeValidator(_iso_day),
     Field(ge=datetime.date(1970, 1, 1), le=datetime.date(2999, 12, 31)),
+    BeforeValidator(_iso_day),
 ]
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
-from core.schemas import Flag, Id, In, Text, UserBrief, Version
+from core.schemas import DecimalText, Flag, Id, In, Text, UserBrief, Version, WholeNumber
 from product import scoring
 from product.models import Kano, MoSCoW, RequirementStatus, RequirementType, ScoringModel, Source
 
@@ -17,15 +17,15 @@ LongText = Text(20000)
 Description = Text(100_000)
 Tag = Text(40, 1)
 Tags = Annotated[list[Tag], Field(max_length=20)]  # type: ignore[valid-type]
-Number = Annotated[int, Field(strict=True, ge=1, le=2**31)]
+Number = Annotated[int, Field(strict=True, ge=1, le=2**31), WholeNumber]
 ItemKeyText = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{1,9}$", examples=["APP-1"])]
-OneToFive = Annotated[int, Field(strict=True, ge=1, le=5)]
+OneToFive = Annotated[int, Field(strict=True, ge=1, le=5), WholeNumber]
 # WSJF's inputs: a step of SAFe's relative scale (the service refuses a number between steps).
-Relative = Annotated[int, Field(strict=True, json_schema_extra={"enum": list(scoring.RELATIVE_SCALE)})]
-Percent = Annotated[int, Field(strict=True, ge=0, le=100)]
-Reach = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
-Effort = Annotated[Decimal, Field(ge=0, le=99999, max_digits=7, decimal_places=2)]
-Impact = Annotated[Decimal, Field(ge=Decimal("0.25"), le=3, max_digits=3, decimal_places=2)]
+Relative = Annotated[int, Field(strict=True, json_schema_extra={"enum": list(scoring.RELATIVE_SCALE)}), WholeNumber]
+Percent = Annotated[int, Field(strict=True, ge=0, le=100), WholeNumber]
+Reach = Annotated[int, Field(strict=True, ge=0, le=100_000_000), WholeNumber]
+Effort = Annotated[Decimal, DecimalText(5, 2), Field(ge=0, le=99999, max_digits=7, decimal_places=2)]
+Impact = Annotated[Decimal, DecimalText(1, 2), Field(ge=Decimal("0.25"), le=3, max_digits=3, decimal_places=2)]
 _RELATIVE = "SAFe's relative scale, one of 1, 2, 3, 5, 8, 13, 20, sized against the other requirements"
 # What each analysis input means, with its unit and scale, for the API description.
 ANALYSIS_DESCRIPTIONS = {
@@ -46,7 +46,7 @@ def _described(name: str) -> Any:
     return Field(None, description=ANALYSIS_DESCRIPTIONS[name])
 
 
-DemandWeight = Annotated[Decimal, Field(ge=0, le=10, max_digits=4, decimal_places=2)]
+DemandWeight = Annotated[Decimal, DecimalText(2, 2), Field(ge=0, le=10, max_digits=4, decimal_places=2)]
 
 
 # --- Products ------------------------------------------------------------------------------------
