@@ -7,7 +7,6 @@ from product.api.releases import router as releases_router
 from product.api.requirements import router as requirements_router
 
 router = Router()
-# Feedback first: its /requirements/export must be matched before /requirements/{number}.
-router.add_router("", feedback_router)
 router.add_router("", requirements_router)
+router.add_router("", feedback_router)
 router.add_router("", releases_router)

@@ -4,7 +4,7 @@ that parse, call a service or a query, render."""
 
 import functools
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status
@@ -29,17 +29,14 @@ from core.pagination import paginate
 from core.schemas import PathId, Problem, page_of
 from core.web import client_ip
 from product import queries
-from product.api.requirements import Number
+from product.api.requirements import EXPORT_RESPONSE, Format, Number
 from product.models import (
     FeedbackChannel,
     FeedbackImport,
     FeedbackKind,
     FeedbackStatus,
-    RequirementStatus,
-    RequirementType,
     Segment,
     Sentiment,
-    Source,
 )
 from product.queries import export as exports
 from product.queries import feedback as queries_feedback
@@ -62,20 +59,8 @@ F = W + "/feedback/{feedback_id}"
 IMPORT = W + "/feedback-imports/{import_id}"
 FormToken = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$", example="3q2-7wEjLkPZ4yXb")]
 RequirementRef = Annotated[str | None, Query(None, pattern=r"^(REQ-|req-)?[1-9][0-9]{0,9}$", example="REQ-1")]
-Format = Literal["csv", "xlsx"]
 # The public form's JSON body is small; a larger one is refused before it is parsed.
 MAX_PUBLIC_BODY = 64 * 1024
-EXPORT_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "The file, as a download.",
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                exports.XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
-    }
-}
 NULLABLE = frozenset({"as_myself"})
 
 
@@ -232,50 +217,6 @@ def unlink_requirement(request: ApiRequest, workspace: WorkspaceSlug, feedback_i
     actor, feedback = _feedback(request, workspace, feedback_id)
     services.unlink_requirement(actor, feedback, queries.get_requirement(actor, number))
     return queries_feedback.get_feedback(actor, feedback_id)
-
-
-# --- Requirements export -------------------------------------------------------------------------
-
-
-@router.get(
-    W + "/requirements/export",
-    response={**ERRORS},
-    openapi_extra=EXPORT_RESPONSE,
-    tags=["requirements"],
-    operation_id="exportRequirements",
-)
-def export_requirements(
-    request: ApiRequest,
-    workspace: WorkspaceSlug,
-    format: Format = "csv",
-    product: FilterId = None,
-    module: FilterId = None,
-    status: RequirementStatus | None = None,
-    type: RequirementType | None = None,
-    source: Source | None = None,
-    owner: FilterId = None,
-    tag: FilterText = None,
-    release: Annotated[str | None, Query(None, pattern=r"^(none|[1-9][0-9]{0,15})$")] = None,
-    text: FilterText = None,
-    sort: Literal["score", "rank", "-created", "key"] = "score",
-) -> Any:
-    """The backlog as a file, with the list's filters and order (at most 10,000 rows): every
-    analysis input, the score and the demand counts; formula-like cells are quoted."""
-    actor = membership_for(request.auth, workspace)
-    raw = {
-        "product": product,
-        "module": module,
-        "status": status,
-        "type": type,
-        "source": source,
-        "owner": owner,
-        "tag": tag,
-        "release": release,
-        "text": text,
-        "sort": sort,
-    }
-    export = exports.export_requirements(actor, queries.check_query(raw))
-    return exports.response_for(export, format, _("Requirements"))
 
 
 # --- Imports -------------------------------------------------------------------------------------

@@ -2,16 +2,19 @@
 
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
 from core.api import ERRORS, Cursor, FilterId, FilterText, Limit, WorkspaceSlug, json_response
+from core.export import XLSX_TYPE
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from product import diff, queries
 from product.models import RequirementStatus, RequirementType, Source
+from product.queries import export as exports
 from product.schemas.requirements import (
     CompareOut,
     ModuleIn,
@@ -39,6 +42,18 @@ router = Router(tags=["requirements"])
 W = "/workspaces/{workspace}"
 PRODUCT = W + "/products/{product_id}"
 R = W + "/requirements/{number}"
+Format = Literal["csv", "xlsx"]
+EXPORT_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, as a download.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    }
+}
 Number = Annotated[int, Path(ge=1, le=2**31, example=1)]
 ItemKey = Annotated[str, Path(pattern=r"^[A-Za-z][A-Za-z0-9]{1,9}-[0-9]{1,9}$", example="APP-1")]
 ReleaseFilter = Annotated[str | None, Query(None, pattern=r"^(none|[1-9][0-9]{0,15})$")]
@@ -194,6 +209,48 @@ def list_requirements(
     page = queries.backlog_page(actor, query, cursor=cursor, limit=limit, rows=True)
     items = [queries.requirement_row_json(row) for row in page.items]
     return json_response({"items": items, "next_cursor": page.next_cursor})
+
+
+# Before the routes of one requirement: /requirements/export is not a requirement's number.
+@router.get(
+    W + "/requirements/export",
+    response={**ERRORS},
+    openapi_extra=EXPORT_RESPONSE,
+    tags=["requirements"],
+    operation_id="exportRequirements",
+)
+def export_requirements(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    format: Format = "csv",
+    product: FilterId = None,
+    module: FilterId = None,
+    status: RequirementStatus | None = None,
+    type: RequirementType | None = None,
+    source: Source | None = None,
+    owner: FilterId = None,
+    tag: FilterText = None,
+    release: Annotated[str | None, Query(None, pattern=r"^(none|[1-9][0-9]{0,15})$")] = None,
+    text: FilterText = None,
+    sort: Literal["score", "rank", "-created", "key"] = "score",
+) -> Any:
+    """The backlog as a file, with the list's filters and order (at most 10,000 rows): every
+    analysis input, the score and the demand counts; formula-like cells are quoted."""
+    actor = membership_for(request.auth, workspace)
+    raw = {
+        "product": product,
+        "module": module,
+        "status": status,
+        "type": type,
+        "source": source,
+        "owner": owner,
+        "tag": tag,
+        "release": release,
+        "text": text,
+        "sort": sort,
+    }
+    export = exports.export_requirements(actor, queries.check_query(raw))
+    return exports.response_for(export, format, _("Requirements"))
 
 
 @router.post(W + "/requirements", response={201: RequirementOut, **ERRORS}, operation_id="createRequirement")
