@@ -1,5 +1,7 @@
 """Schema building blocks shared by every resource: strict input, bounded types, pages."""
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -181,3 +183,21 @@ class LinkOut(Schema):
     other: LinkEndOut
     created_by: UserBrief | None
     created_at: datetime
+
+
+# A day as YYYY-MM-DD, from 1970 to 2999 (pydantic alone would read 0 or "0" as 1970-01-01).
+ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic alone would read 0 or "0" as 1970-01-01."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and ISO_DAY.match(value)):
+        return value
+    raise ValueError("not a date as YYYY-MM-DD")
+
+
+Day = Annotated[
+    dt.date,
+    Field(ge=dt.date(1970, 1, 1), le=dt.date(2999, 12, 31)),
+    BeforeValidator(_iso_day),
+]

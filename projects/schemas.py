@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from core.schemas import DecimalText, Flag, Id, In, Text, UserBrief, Version
+from core.schemas import Day, DecimalText, Flag, Id, In, Text, UserBrief, Version
 from projects.models import Category, FieldKind, Health, ItemType, Priority, ProjectRole, ProjectStatus, Template
 
 KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
@@ -18,7 +18,6 @@ ItemKey = Annotated[str, Field(pattern=ITEM_KEY_PATTERN, examples=["APP-1"])]
 Hours = Annotated[Decimal, DecimalText(3, 1), Field(ge=0, le=168, max_digits=5, decimal_places=1)]
 Points = Annotated[Decimal, DecimalText(4, 1), Field(ge=0, le=1000, max_digits=6, decimal_places=1)]
 Estimate = Annotated[Decimal, DecimalText(5, 1), Field(ge=0, le=10000, max_digits=7, decimal_places=1)]
-Day = Annotated[datetime.date, Field(ge=datetime.date(1970, 1, 1), le=datetime.date(2999, 12, 31))]
 LongText = Text(20000)
 Tag = Text(40, 1)
 

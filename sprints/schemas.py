@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Day, Id, In, Text, UserBrief, Version
 from sprints.models import RetroColumn, SprintStatus
 
 Days = Annotated[float, Field(strict=True, ge=0, le=366)]
@@ -16,16 +16,16 @@ Focus = Annotated[float, Field(strict=True, ge=0, le=1)]
 class SprintIn(In):
     name: Text(100, 1)  # type: ignore[valid-type]
     goal: Text(5000) = ""  # type: ignore[valid-type]
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
 
 
 class SprintPatch(In):
     version: Version
     name: Text(100, 1) | None = None  # type: ignore[valid-type]
     goal: Text(5000) | None = None  # type: ignore[valid-type]
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 class SprintOut(Schema):

@@ -11,8 +11,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
-from core.schemas import DecimalText, Id, In, Text, UserBrief, Version
-from product.schemas.releases import Day
+from core.schemas import Day, DecimalText, Id, In, Text, UserBrief, Version
 
 LIMIT = Decimal("99999999999.9999")  # as key_results.VALUE_LIMIT
 

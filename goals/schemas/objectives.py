@@ -8,8 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from core.schemas import Id, In, Text, UserBrief, Version
-from product.schemas.releases import Day
+from core.schemas import Day, Id, In, Text, UserBrief, Version
 
 # --- Choices (named for this module: names are unique across the whole API) -----------------------
 

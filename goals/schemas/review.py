@@ -10,9 +10,8 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
-from core.schemas import DecimalText, Id, In, Text, UserBrief, Version
+from core.schemas import Day, DecimalText, Id, In, Text, UserBrief, Version
 from goals.schemas.key_results import CheckInConfidence, KeyResultMetric, Value
-from product.schemas.releases import Day
 
 
 def _not_a_flag(value: Any) -> Any:

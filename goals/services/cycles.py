@@ -15,9 +15,9 @@ from core.activity import diff, record, snapshot
 from core.errors import ValidationFailed
 from core.permissions import require
 from core.services import soft_delete
+from core.validation import choice, clean_text, required_text
 from core.versioning import save_versioned
 from goals.models import Cycle, CycleKind, CycleStatus
-from product.services.products import choice, clean_text, required_text
 
 if TYPE_CHECKING:
     from accounts.models import Membership

@@ -15,6 +15,7 @@ from core.activity import diff, record, snapshot
 from core.errors import NotFound, ValidationFailed
 from core.permissions import Role, can, require
 from core.services import soft_delete
+from core.validation import choice, clean_text
 from core.versioning import save_versioned
 from goals import progress
 from goals.models import CheckIn, Confidence, CycleStatus, KeyResult, KeyResultLink, LinkKind, Metric, ProgressSource
@@ -22,7 +23,6 @@ from goals.services.cycles import require_writable
 from goals.services.tree import refresh_cycle
 from product.hooks import RequirementItemsChanged
 from product.models import RequirementItem
-from product.services.products import choice, clean_text
 from projects.hooks import WorkItemsChanged, WorkItemStatesChanged
 from projects.models import Category, WorkItem
 

@@ -22,12 +22,12 @@ from core.activity import diff, record, snapshot
 from core.errors import ValidationFailed
 from core.permissions import can, require
 from core.services import soft_delete
+from core.validation import choice, clean_text, required_text
 from core.versioning import save_versioned
 from goals.models import LEVEL_ORDER, Cycle, Objective, ObjectiveLevel
 from goals.queries import descendant_ids
 from goals.services.cycles import require_writable
 from goals.services.tree import refresh_cycle
-from product.services.products import choice, clean_text, required_text
 
 if TYPE_CHECKING:
     from accounts.models import Membership

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.activity import record
 from core.errors import Conflict, ValidationFailed
 from core.permissions import require
+from core.validation import clean_text
 from goals import access
 from goals.models import KeyResult, Objective
 from goals.queries.review import subtree
@@ -91,7 +92,7 @@ def _objective_row(actor: "Membership", objective: Objective, entry: dict[str, A
         return
     cleaned = {}
     for name, raw in texts.items():
-        cleaned[name] = scoring.clean_text(name, raw, scoring.ASSESSMENT_MAX_LENGTH)
+        cleaned[name] = clean_text(name, raw, scoring.ASSESSMENT_MAX_LENGTH)
     refused = _refusals(actor, objective, cleaned)
     if refused:
         raise ValidationFailed(refused)

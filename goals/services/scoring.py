@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from core.activity import diff, record, snapshot
 from core.errors import PermissionDenied, ValidationFailed
 from core.permissions import require
+from core.validation import clean_text
 from core.versioning import save_versioned
 from goals.access import refusal
 from goals.models import Cycle, KeyResult, Objective
 from goals.progress import TWO_PLACES, objective_score
 from goals.services.cycles import require_writable
-from product.services.products import clean_text
 
 if TYPE_CHECKING:
     from accounts.models import Membership

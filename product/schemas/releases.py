@@ -2,31 +2,12 @@
 fields; the product of a release, and its workspace, are never writable once it exists."""
 
 import datetime
-import re
-from typing import Annotated, Any
+from typing import Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
 
-from core.schemas import Id, In, Text, UserBrief, Version
+from core.schemas import Day, Id, In, Text, UserBrief, Version
 from product.models import Horizon, ReleaseStatus, RequirementStatus
-
-ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-def _iso_day(value: Any) -> Any:
-    """Only YYYY-MM-DD: pydantic alone would read 0 or "0" as 1970-01-01."""
-    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DAY.match(value)):
-        return value
-    raise ValueError("not a date as YYYY-MM-DD")
-
-
-Day = Annotated[
-    datetime.date,
-    Field(ge=datetime.date(1970, 1, 1), le=datetime.date(2999, 12, 31)),
-    BeforeValidator(_iso_day),
-]
-
 
 # --- Releases ------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from core.activity import diff, record, snapshot
 from core.errors import NotFound, ValidationFailed
 from core.permissions import require
 from core.services import soft_delete
+from core.validation import choice, clean_text
 from core.versioning import save_versioned
 from product.models import (
     Customer,
@@ -32,7 +33,7 @@ from product.models import (
     Segment,
     Sentiment,
 )
-from product.services.products import choice, clean_text, rescore, settings_for
+from product.services.products import rescore, settings_for
 from product.services.requirements import MAX_TAGS, clean_tags
 
 if TYPE_CHECKING:

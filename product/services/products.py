@@ -14,6 +14,7 @@ from core.activity import diff, record, snapshot
 from core.errors import ValidationFailed
 from core.permissions import require
 from core.services import soft_delete
+from core.validation import choice, required_text
 from core.versioning import save_versioned
 from product import scoring
 from product.models import Module, Product, ProductSettings, Requirement, ScoringModel
@@ -25,35 +26,6 @@ PRODUCT_FIELDS = ("name", "vision", "target_users", "goals", "owner_id", "form_e
 SETTINGS_FIELDS = ("scoring_model", "demand_weight")
 MAX_DEMAND_WEIGHT = Decimal("10")
 RESCORE_BATCH = 5000
-
-
-def clean_text(field: str, value: Any, max_length: int, *, required: bool = False) -> str:
-    """Text stripped and checked: a string, at most `max_length`, no NUL, present if `required`."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationFailed({field: _("Enter text.")})
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed({field: _("This field is required.")})
-    if len(value) > max_length:
-        raise ValidationFailed({field: _("Ensure this value has at most %(n)s characters.") % {"n": max_length}})
-    if "\x00" in value:
-        raise ValidationFailed({field: _("This value has characters or a form that is not allowed.")})
-    return value
-
-
-def required_text(field: str, value: Any, max_length: int) -> str:
-    return clean_text(field, value, max_length, required=True)
-
-
-def choice(field: str, value: Any, choices: Any, *, blank: bool = False) -> str:
-    """`value` if it is one of `choices` (or empty, with `blank`), else a field error."""
-    if blank and value in (None, ""):
-        return ""
-    if value not in choices.values:
-        raise ValidationFailed({field: _("Choose one of: %(n)s.") % {"n": ", ".join(choices.values)}})
-    return str(value)
 
 
 def _check_unknown(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:

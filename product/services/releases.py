@@ -27,6 +27,7 @@ from core.activity import diff, record, snapshot
 from core.errors import NotFound, ValidationFailed
 from core.permissions import require
 from core.services import soft_delete
+from core.validation import choice, clean_text, required_text
 from core.versioning import save_versioned
 from notify.events import email_customer, emit
 from product.models import (
@@ -41,7 +42,6 @@ from product.models import (
     RequirementStatus,
     RoadmapShare,
 )
-from product.services.products import choice, clean_text, required_text
 from product.services.requirements import move_status, release_of
 from projects.hooks import WorkItemStatesChanged
 from projects.models import Category

@@ -15,6 +15,7 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from core.models import Watcher
 from core.permissions import require
 from core.services import soft_delete
+from core.validation import choice, required_text
 from core.versioning import save_versioned
 from product import scoring
 from product.hooks import RequirementItemsChanged
@@ -35,7 +36,7 @@ from product.models import (
     Source,
     StatusChange,
 )
-from product.services.products import choice, required_text, score_of, settings_for
+from product.services.products import score_of, settings_for
 from projects.models import Category
 
 if TYPE_CHECKING:
