@@ -30,24 +30,13 @@ from accounts.schemas import (
     WorkspacePatch,
 )
 from cadence.api_auth import SIGNED_IN_OR_ANONYMOUS, ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, changes
 from core.pagination import paginate
 from core.permissions import Role
-from core.schemas import In, PathId, page_of
+from core.schemas import PathId, page_of
+from core.web import client_ip
 
 router = Router(tags=["people and organisation"])
-
-
-def changes(payload: In, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields a PATCH body set, without `version`. Null clears a field where it may be empty
-    (a parent, a head) and leaves any other field as it is."""
-    values = payload.model_dump(exclude_unset=True)
-    values.pop("version", None)
-    return {field: value for field, value in values.items() if value is not None or field in nullable}
-
-
-def client_ip(request: ApiRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 # --- Me ------------------------------------------------------------------------------------------

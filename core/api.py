@@ -26,6 +26,7 @@ from core.schemas import (
     CommentIn,
     CommentOut,
     CommentPatch,
+    In,
     LinkIn,
     LinkOut,
     PathId,
@@ -36,6 +37,15 @@ from core.schemas import (
     WatchOut,
     page_of,
 )
+
+
+def changes(payload: In, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields a PATCH body set, without `version`. Null clears a field where it may be empty
+    (a parent, a head) and leaves any other field as it is."""
+    values = payload.model_dump(exclude_unset=True)
+    values.pop("version", None)
+    return {field: value for field, value in values.items() if value is not None or field in nullable}
+
 
 router = Router(tags=["activity, comments, trash"])
 # The download is the file itself, in whatever type it was stored as.

@@ -4,10 +4,9 @@ from typing import Annotated, Any
 
 from ninja import Query, Router, Status
 
-from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, changes
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from notify import queries, services

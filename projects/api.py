@@ -7,11 +7,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
-from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
 from core import export as files
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, json_response
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, changes, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from projects import health, queries, services

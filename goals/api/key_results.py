@@ -5,10 +5,9 @@ from typing import Any
 
 from ninja import Router, Status
 
-from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, changes
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from goals.models import KeyResult

@@ -5,10 +5,9 @@ from typing import Annotated, Any
 
 from ninja import Query, Router, Status
 
-from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, FilterId, Limit, WorkspaceSlug, json_response
+from core.api import ERRORS, Cursor, FilterId, Limit, WorkspaceSlug, changes, json_response
 from core.pagination import paginate
 from core.schemas import PathId, page_of
 from goals import queries

@@ -11,7 +11,6 @@ from ninja import File, Form, Path, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
-from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
 from core.api import (
@@ -22,6 +21,7 @@ from core.api import (
     Limit,
     WorkspaceSlug,
     _unreadable_upload_is_a_problem,
+    changes,
     json_response,
 )
 from core.errors import ValidationFailed

@@ -5,12 +5,12 @@ from typing import Annotated, Any, Literal
 
 from ninja import Path, Query, Router, Status
 
-from accounts.api import changes, client_ip
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, Limit, WorkspaceSlug
+from core.api import ERRORS, Cursor, Limit, WorkspaceSlug, changes
 from core.pagination import paginate
 from core.schemas import PathId, page_of
+from core.web import client_ip
 from product import queries as product_queries
 from product.models import Release, ReleaseStatus
 from product.queries import roadmap as queries

@@ -5,10 +5,9 @@ from typing import Annotated, Any, Literal
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from accounts.api import changes
 from accounts.queries import membership_for
 from cadence.api_auth import ApiRequest
-from core.api import ERRORS, Cursor, FilterId, FilterText, Limit, WorkspaceSlug, json_response
+from core.api import ERRORS, Cursor, FilterId, FilterText, Limit, WorkspaceSlug, changes, json_response
 from core.export import XLSX_TYPE
 from core.pagination import paginate
 from core.schemas import PathId, page_of

@@ -43,8 +43,8 @@ def test_dates_are_checked_with_the_field_named(world: Any) -> None:
     body = {"name": "Far", "start_date": "9999-12-30", "end_date": "9999-12-31"}
     response = post(carol, W + "/projects/MOB/sprints", body)
     assert response.status_code == 422 and fields(response) == {"start_date", "end_date"}  # both past 2999
-    body = {"name": "Zero", "start_date": 0, "end_date": "2030-04-01"}
-    response = post(carol, W + "/projects/MOB/sprints", body)
+    zero: dict[str, Any] = {"name": "Zero", "start_date": 0, "end_date": "2030-04-01"}
+    response = post(carol, W + "/projects/MOB/sprints", zero)
     assert response.status_code == 422 and fields(response) == {"start_date"}  # not read as 1970-01-01
     sprint = world.extra["sprint"]
     response = post(carol, f"{W}/sprints/{sprint.pk}", {"version": sprint.version, "end_date": "2030-01-01"}, "patch")
