@@ -223,7 +223,9 @@ def test_purging_an_object_deletes_its_links(world: Any, settings: Any) -> None:
 
 def test_a_module_declares_its_own_kind(world: Any, monkeypatch: Any) -> None:
     monkeypatch.setattr(links, "_kinds", dict(links._kinds))
-    monkeypatch.setattr(links, "FIELD_LABELS", dict(links.FIELD_LABELS))
+    # The history labels declare_kind adds, taken back after the test (setitem undoes its keys).
+    monkeypatch.setitem(links.FIELD_LABELS, "mitigates", "Mitigates")
+    monkeypatch.setitem(links.FIELD_LABELS, "mitigated_by", "Is mitigated by")
     links.declare_kind("mitigates", label="Mitigates", inverse="mitigated_by", inverse_label="Is mitigated by")
     _link(world, "member", world.extra["item"], world.extra["requirement"], "mitigates")
     assert _seen_from(world, "member", "requirement", world.extra["requirement"].pk)[0][1] == "Is mitigated by"
