@@ -91,7 +91,9 @@ def test_comments_render_markdown_and_mentions_and_keep_payloads_inert(page: Pag
 
     comment = page.locator(".comment").last
     expect(comment.locator(".comment-body strong")).to_have_text("Bold move")
-    expect(comment.locator(".mention")).to_have_text("@carol")
+    mention = comment.locator(".comment-body a.mention")  # a link to Carol's page in the workspace
+    expect(mention).to_have_text("@carol")
+    expect(mention).to_have_attribute("href", f"/w/{cast.workspace.slug}/people/{cast.carol.pk}/")
     expect(page.locator("#id_body")).to_have_value("")  # a fresh form after htmx swapped the list
 
     page.reload()

@@ -147,7 +147,7 @@ def test_goals_pages_have_no_serious_violations(new_page: Any, cast: Cast, langu
         end_date=today + datetime.timedelta(days=60),
     )
     cycles.activate_cycle(owner, cycle, version=cycle.version)
-    company = objectives.create_objective(owner, cycle, title="提升用户满意度", level="company")
+    company = objectives.create_objective(owner, cycle, title="提升用户满意度", level="company", owner_id=cast.owner.pk)
     result = key_results.create_key_result(
         owner, company, title="满意度评分从 4.1 提高到 4.5 分", start_value=Decimal("4.1"), target_value=Decimal("4.5")
     )
