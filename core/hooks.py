@@ -4,7 +4,7 @@ subscribes, so that no app imports one that depends on it.
 
 The app that emits a hook declares it once, with the type of its payload (a frozen dataclass):
 `declare("work_item.created", WorkItemsChanged, doc=...)`. Other apps subscribe in their
-`AppConfig.ready()`. `emit` runs the subscribers at once, in the order they subscribed (the order of
+AppConfig's `register()`. `emit` runs the subscribers at once, in the order they subscribed (the order of
 INSTALLED_APPS), inside the emitting service's transaction: what they derive is exact, rolls back
 with the write, and an exception in any of them fails the write.
 
@@ -59,7 +59,7 @@ def _hook(name: str) -> Hook:
 
 
 def subscribe(name: str, subscriber: Subscriber) -> None:
-    """Run `subscriber(payload)` whenever the hook is emitted; call it in AppConfig.ready(), after
+    """Run `subscriber(payload)` whenever the hook is emitted; call it in an AppConfig's register(), after
     importing the module that declares the hook. Subscribing twice changes nothing."""
     hook = _hook(name)
     if subscriber not in hook.subscribers:

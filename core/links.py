@@ -3,7 +3,7 @@
 A link points from a source to a target: "WEB-3 blocks WEB-7". `label` is what the source's page
 shows, `inverse_label` what the target's page shows ("is blocked by"); a kind without an inverse
 reads the same from both ends. A later module declares its own kinds (`decided_in`, `mitigates`)
-in its AppConfig.ready(), as it declares capabilities. The writes are core.services.link/unlink.
+in a module its AppConfig declares, as it declares capabilities. The writes are core.services.link/unlink.
 """
 
 from dataclasses import dataclass

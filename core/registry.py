@@ -1,6 +1,6 @@
 """Object types that the shared behaviour (history, comments, watchers, links, trash) works on.
 
-Each app registers its types in its AppConfig.ready(); the shared endpoints find them by name,
+Each app registers its types in its AppConfig's register(); the shared endpoints find them by name,
 so a new module gets comments, watchers, history and trash by declaring itself here.
 """
 
