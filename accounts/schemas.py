@@ -6,7 +6,7 @@ from pydantic import Field
 
 from accounts.models import Language, TeamKind
 from core.permissions import Role
-from core.schemas import Flag, Id, In, Text, UserBrief, Version
+from core.schemas import Flag, Id, In, Text, TimeZoneName, UserBrief, Version
 
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")]
 
@@ -25,7 +25,7 @@ class MePatch(In):
     version: Version
     display_name: Text(100) | None = None  # type: ignore[valid-type]
     language: Language | None = None
-    time_zone: Text(64, 1) | None = None  # type: ignore[valid-type]
+    time_zone: TimeZoneName | None = None
 
 
 class PasswordChangeIn(In):

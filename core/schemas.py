@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, create_model
+from pydantic import BeforeValidator, ConfigDict, Field, GetJsonSchemaHandler, WithJsonSchema, create_model
 from pydantic_core import CoreSchema
 
 
@@ -50,6 +50,12 @@ class DecimalText:
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9\-]{0,49}$"
 NO_NUL = r"^[^\x00]*$"
+
+
+# The form of a time zone name ("Asia/Shanghai", "UTC"); which names exist is the server's time
+# zone database, checked by the services (a list of its ~600 names would depend on the machine).
+TIME_ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$"
+TimeZoneName = Annotated[str, Field(min_length=1, max_length=64, pattern=TIME_ZONE_PATTERN, examples=["Asia/Shanghai"])]
 
 
 def Text(max_length: int, min_length: int = 0) -> Any:
@@ -196,8 +202,12 @@ def _iso_day(value: Any) -> Any:
     raise ValueError("not a date as YYYY-MM-DD")
 
 
+# JSON Schema has no bounds for a date: the description says the years by a pattern.
+DAY_PATTERN = r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
 Day = Annotated[
     dt.date,
     Field(ge=dt.date(1970, 1, 1), le=dt.date(2999, 12, 31)),
     BeforeValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
 ]

@@ -12,8 +12,8 @@ from core.schemas import PathId, page_of
 from notify import queries, services
 from notify.models import DeliveryStatus, Notification
 from notify.schemas import (
-    EVENT_PATTERN,
     DeliveryOut,
+    EventName,
     NotificationOut,
     NotificationPage,
     PreferencesIn,
@@ -32,7 +32,7 @@ router = Router(tags=["notifications"])
 W = "/workspaces/{workspace}"
 NOTIFICATION = W + "/notifications/{notification_id}"
 WEBHOOK = W + "/webhooks/{webhook_id}"
-EventFilter = Annotated[str | None, Query(None, max_length=60, pattern=EVENT_PATTERN)]
+EventFilter = Annotated[EventName | None, Query(None)]
 IdFilter = Annotated[int | None, Query(None, ge=1, le=2**53)]
 
 

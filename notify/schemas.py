@@ -2,29 +2,56 @@
 settings. Strict inputs, bounded types; a webhook's secret is written, never read back."""
 
 import datetime
+import re
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import BeforeValidator, Field, GetJsonSchemaHandler, WithJsonSchema
+from pydantic_core import CoreSchema
 
 from accounts.models import Language
-from core.schemas import Id, In, Text, UserBrief, Version, WholeNumber
+from core.schemas import Id, In, Text, TimeZoneName, UserBrief, Version, WholeNumber
+from notify.events import event_types
 from notify.models import Channel, DeliveryStatus, EmailMode, WebhookKind
 
 EVENT_PATTERN = r"^[a-z0-9_.]{1,60}$"
-EventName = Annotated[str, Field(min_length=1, max_length=60, pattern=EVENT_PATTERN, examples=["work_item.assigned"])]
+
+
+class DeclaredEvents:
+    """Describes an event name as one of the events the apps declared. They are declared once the
+    apps are loaded, after this module is imported: the list is read when the description is."""
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
+        schema = handler(core_schema)
+        schema["enum"] = sorted(event.name for event in event_types())
+        return schema
+
+
+EventName = Annotated[
+    str,
+    Field(min_length=1, max_length=60, pattern=EVENT_PATTERN, examples=["work_item.assigned"]),
+    DeclaredEvents(),
+]
 Hour = Annotated[int, Field(strict=True, ge=0, le=23), WholeNumber]
 Flag = Annotated[bool, Field(strict=True)]
 
 
-def _wall_clock(value: datetime.time) -> datetime.time:
-    """Quiet hours are read on the person's own clock: a time with an offset means nothing here."""
-    if value.tzinfo is not None:
-        raise ValueError("a time of day without a time zone offset")
-    return value
+# Quiet hours are read on the person's own clock: a time with an offset means nothing here. The
+# description says so by a pattern (JSON Schema's format "time" requires an offset).
+WALL_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$")
 
 
-WallClock = Annotated[datetime.time, AfterValidator(_wall_clock)]
+def _wall_clock(value: Any) -> Any:
+    if isinstance(value, datetime.time) or (isinstance(value, str) and WALL_CLOCK.match(value)):
+        return value
+    raise ValueError("a time of day as HH:MM or HH:MM:SS, without a time zone offset")
+
+
+WallClock = Annotated[
+    datetime.time,
+    BeforeValidator(_wall_clock),
+    WithJsonSchema({"type": "string", "pattern": WALL_CLOCK.pattern, "examples": ["22:00"]}),
+]
 
 
 # --- Inbox -----------------------------------------------------------------------------------
@@ -87,8 +114,8 @@ class EventChoiceOut(Schema):
 
 class PreferencesOut(Schema):
     version: int
-    quiet_start: datetime.time | None
-    quiet_end: datetime.time | None
+    quiet_start: WallClock | None
+    quiet_end: WallClock | None
     digest_hour: int
     events: list[EventChoiceOut]
 
@@ -216,4 +243,4 @@ class ReminderSettingsIn(In):
     escalate_after_days: Annotated[int, Field(strict=True, ge=1, le=60), WholeNumber]
     checkin_weekday: Annotated[int, Field(strict=True, ge=0, le=6, description="Monday is 0, Sunday 6."), WholeNumber]
     checkin_hour: Hour
-    time_zone: Text(64, 1)  # type: ignore[valid-type]
+    time_zone: TimeZoneName

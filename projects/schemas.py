@@ -6,10 +6,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
-from core.schemas import Day, DecimalText, Flag, Id, In, Text, UserBrief, Version
+from core.schemas import NO_NUL, Day, DecimalText, Flag, Id, In, Text, UserBrief, Version
 from projects.models import Category, FieldKind, Health, ItemType, Priority, ProjectRole, ProjectStatus, Template
+from projects.queries import filters
 
 KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
 ITEM_KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{1,9}$"
@@ -359,9 +361,13 @@ class MoveIn(In):
 
 
 class BulkSet(In):
+    """At least one of them: a change of nothing is refused."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
     state_id: Id | None = None
     owner_id: Id | None = None
-    priority: Priority | None = None
+    priority: Priority | SkipJsonSchema[None] = None  # a priority cannot be taken away
     sprint_id: Id | None = None
 
 
@@ -405,17 +411,40 @@ class SavedViewOut(Schema):
     version: int
 
 
+def _view_query_schema() -> dict[str, Any]:
+    """The description of a saved view's query: the filters, sorts and groupings of the work-item
+    list (projects.queries.filters), each with the values check_query takes; an empty value is
+    no filter."""
+    whole = {"type": "string", "pattern": r"^(0*[1-9][0-9]{0,14})?$"}
+    properties: dict[str, Any] = dict.fromkeys(filters.INT_FILTERS, whole)
+    properties["sprint"] = {"type": "string", "pattern": r"^(0*[1-9][0-9]{0,14}|none)?$"}
+    for name, choices in filters.CHOICE_FILTERS.items():
+        properties[name] = {"type": "string", "enum": ["", *choices.values]}
+    for name in filters.TEXT_FILTERS:
+        properties[name] = {"type": "string", "maxLength": 100, "pattern": NO_NUL}
+    properties["sort"] = {"type": "string", "enum": ["", *filters.SORTS]}
+    properties["group"] = {"type": "string", "enum": ["", *filters.GROUPS]}
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+ViewQuery = Annotated[
+    dict[Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")], Annotated[str, Field(max_length=100, pattern=NO_NUL)]],
+    Field(max_length=20),
+    WithJsonSchema(_view_query_schema()),
+]
+
+
 class SavedViewIn(In):
     name: Text(100, 1)  # type: ignore[valid-type]
     shared: Flag = False
-    query: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")], Text(100)] = Field(max_length=20)  # type: ignore[valid-type]
+    query: ViewQuery
 
 
 class SavedViewPatch(In):
     version: Version
     name: Text(100, 1) | None = None  # type: ignore[valid-type]
     shared: Flag | None = None
-    query: dict[Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")], Text(100)] | None = Field(None, max_length=20)  # type: ignore[valid-type]
+    query: ViewQuery | None = None
 
 
 # --- Board, schedule, allocation -----------------------------------------------------------------

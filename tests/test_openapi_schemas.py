@@ -14,6 +14,7 @@ import inspect
 import re
 import sys
 import tomllib
+import zoneinfo
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -24,6 +25,8 @@ from openapi_spec_validator import OpenAPIV31SpecValidator
 from cadence.api import api
 from core.modules import cadence_apps
 from core.schemas import In
+from notify.events import event_types
+from projects.queries import filters
 from tests.processes import ROOT
 
 APPS = {c.name for c in cadence_apps()} | {"cadence"}
@@ -171,3 +174,66 @@ def test_every_bound_is_described_in_json_schema_words() -> None:
 
     walk(_served_description(), "")
     assert found == []
+
+
+def _schemas() -> Any:
+    return _served_description()["components"]["schemas"]
+
+
+def test_a_day_is_described_from_1970_to_2999(world: Any) -> None:
+    """JSON Schema has no bounds for a date: the years are said by a pattern, as the API reads them."""
+    pattern = re.compile(_schemas()["MilestoneIn"]["properties"]["due_date"]["pattern"])
+    assert pattern.match("1970-01-01") and pattern.match("2999-12-31")
+    url = "/api/v1/workspaces/acme/projects/WEB/milestones"
+    for text in ["0042-10-04", "3000-01-01", "2026-13-01"]:
+        assert not pattern.match(text)
+        response = world.client("owner").post(url, {"name": "Beta", "due_date": text}, content_type="application/json")
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "due_date", text
+
+
+def test_an_event_name_is_described_as_one_of_the_declared_events() -> None:
+    names = sorted(event.name for event in event_types())
+    assert _schemas()["ReadAllIn"]["properties"]["event"]["anyOf"][0]["enum"] == names
+    inbox = _served_description()["paths"]["/api/v1/workspaces/{workspace}/notifications"]["get"]
+    event = next(p for p in inbox["parameters"] if p["name"] == "event")
+    assert event["schema"]["anyOf"][0]["enum"] == names
+
+
+def test_a_saved_view_query_is_described_by_the_list_filters(world: Any) -> None:
+    query = _schemas()["SavedViewIn"]["properties"]["query"]
+    assert query["additionalProperties"] is False and set(query["properties"]) == set(filters.FILTERS)
+    url = "/api/v1/workspaces/acme/projects/WEB/views"
+    response = world.client("owner").post(
+        url, {"name": "Mine", "query": {"colour": "red"}}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "colour"
+
+
+def test_a_bulk_update_is_described_as_setting_something() -> None:
+    """An empty `set` is refused, and so is a priority taken away (null): neither is described."""
+    bulk_set = _schemas()["BulkSet"]
+    assert bulk_set["minProperties"] == 1
+    assert {"type": "null"} not in bulk_set["properties"]["priority"].get("anyOf", [])
+
+
+def test_quiet_hours_are_described_without_an_offset(world: Any) -> None:
+    quiet_start = _schemas()["PreferencesIn"]["properties"]["quiet_start"]["anyOf"][0]
+    pattern = re.compile(quiet_start["pattern"])
+    assert pattern.match("22:00") and pattern.match("07:30:15.5")
+    client, url = world.client("member"), "/api/v1/workspaces/acme/notification-preferences"
+    for text in ["22:00:00Z", "22:00+08:00", "24:00", "10 pm"]:
+        assert not pattern.match(text)
+        body = {"version": 1, "quiet_start": text, "quiet_end": "07:00"}
+        response = client.put(url, body, content_type="application/json")
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "quiet_start", text
+
+
+def test_a_time_zone_is_described_by_the_form_of_its_name() -> None:
+    """Which names exist is the server's time zone database (a business rule in schemathesis.toml)."""
+    for schema in [
+        _schemas()["MePatch"]["properties"]["time_zone"]["anyOf"][0],
+        _schemas()["ReminderSettingsIn"]["properties"]["time_zone"],
+    ]:
+        pattern = re.compile(schema["pattern"])
+        assert [name for name in zoneinfo.available_timezones() if not pattern.match(name)] == []
+        assert not pattern.match("+08:00") and not pattern.match("Asia/ Shanghai")
