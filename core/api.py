@@ -191,6 +191,8 @@ def list_attachments(
     response={201: AttachmentOut, **ERRORS},
     tags=["attachments"],
     operation_id="uploadAttachment",
+    # The form's one field is `file`: any other is refused (below), and described as refused.
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"additionalProperties": False}}}}},
 )
 @decorate_view(_unreadable_upload_is_a_problem)
 def upload_attachment(

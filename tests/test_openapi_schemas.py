@@ -237,3 +237,19 @@ def test_a_time_zone_is_described_by_the_form_of_its_name() -> None:
         pattern = re.compile(schema["pattern"])
         assert [name for name in zoneinfo.available_timezones() if not pattern.match(name)] == []
         assert not pattern.match("+08:00") and not pattern.match("Asia/ Shanghai")
+
+
+def test_an_upload_is_described_as_its_one_file() -> None:
+    """A form field that is not `file` is refused: the description says no other field is allowed."""
+    upload = _served_description()["paths"][
+        "/api/v1/workspaces/{workspace}/objects/{target_type}/{target_id}/attachments"
+    ]
+    form = upload["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["additionalProperties"] is False and form["required"] == ["file"]
+
+
+def test_a_customer_email_is_described_by_a_form_the_api_accepts(world: Any) -> None:
+    pattern = re.compile(_schemas()["FeedbackPatch"]["properties"]["customer_email"]["anyOf"][0]["pattern"])
+    assert pattern.match("") and pattern.match("li.na+cadence@mail.example.com")
+    for text in ["0000", "li.na@", "@example.com", "li na@example.com"]:
+        assert not pattern.match(text), text

@@ -5,9 +5,9 @@ import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, WithJsonSchema
 
-from core.schemas import Id, In, Text, UserBrief, Version, WholeNumber
+from core.schemas import NO_NUL, Id, In, Text, UserBrief, Version, WholeNumber
 from product.models import FeedbackChannel, FeedbackKind, FeedbackStatus, Segment, Sentiment
 from product.services.feedback import BULK_MAX, MAX_CONTENT, MAX_PUBLIC_CONTENT
 
@@ -15,7 +15,18 @@ Tag = Text(40, 1)
 Tags = Annotated[list[Tag], Field(max_length=20)]  # type: ignore[valid-type]
 Content = Text(MAX_CONTENT, 1)
 Name = Text(200)
-Email = Text(254)
+# An address as Django's validate_email (product.services.feedback) takes it, or "" for none.
+# Described by a pattern narrower than Django's (a TLD of letters, no quoted or IP-literal
+# forms), so that every address it promises is one the server accepts.
+EMAIL_PATTERN = (
+    r"^$|^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+Email = Annotated[
+    str,
+    Field(max_length=254, pattern=NO_NUL),
+    WithJsonSchema({"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN, "examples": ["li.na@example.com"]}),
+]
 SentimentValue = Sentiment | Literal[""]
 SegmentValue = Segment | Literal[""]
 
@@ -73,7 +84,7 @@ class FeedbackIn(In):
     sentiment: SentimentValue = ""
     tags: Tags = []  # type: ignore[valid-type]
     customer_name: Name = ""  # type: ignore[valid-type]
-    customer_email: Email = ""  # type: ignore[valid-type]
+    customer_email: Email = ""
     customer_company: Name = ""  # type: ignore[valid-type]
     customer_segment: SegmentValue = ""
     as_myself: StrictBool | None = None
@@ -92,7 +103,7 @@ class FeedbackPatch(In):
     tags: Tags | None = None  # type: ignore[valid-type]
     status: FeedbackStatus | None = None
     customer_name: Name | None = None  # type: ignore[valid-type]
-    customer_email: Email | None = None  # type: ignore[valid-type]
+    customer_email: Email | None = None
     customer_company: Name | None = None  # type: ignore[valid-type]
     customer_segment: SegmentValue | None = None
     as_myself: StrictBool | None = None
@@ -144,7 +155,7 @@ class PublicFeedbackIn(In):
     content: Text(MAX_PUBLIC_CONTENT, 1)  # type: ignore[valid-type]
     kind: FeedbackKind = FeedbackKind.SUGGESTION
     name: Name = ""  # type: ignore[valid-type]
-    email: Email = ""  # type: ignore[valid-type]
+    email: Email = ""
     company: Name = ""  # type: ignore[valid-type]
     website: Text(200) = ""  # type: ignore[valid-type]
 
