@@ -22,7 +22,6 @@ from product.queries import feedback as queries_feedback
 if TYPE_CHECKING:
     from accounts.models import Membership
 
-XLSX_TYPE = files.XLSX_TYPE
 CHUNK = 500
 
 
@@ -177,8 +176,6 @@ def export_feedback(actor: "Membership", query: dict[str, Any]) -> Export:
 
 # --- Writing the files ---------------------------------------------------------------------------
 
-check_format = files.check_format
-
 
 def csv_chunks(export: Export) -> Iterator[bytes]:
     """The CSV, line by line."""
@@ -198,7 +195,7 @@ def response_for(export: Export, kind: str, sheet_title: str) -> HttpResponseBas
     if kind == "csv":
         response = StreamingHttpResponse(csv_chunks(export), content_type=files.CSV_TYPE)
     else:
-        response = HttpResponse(to_xlsx(export, sheet_title), content_type=XLSX_TYPE)
+        response = HttpResponse(to_xlsx(export, sheet_title), content_type=files.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{export.name}.{kind}"'
     response["X-Content-Type-Options"] = "nosniff"
     if export.truncated:

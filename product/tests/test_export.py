@@ -11,6 +11,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.models import User
+from core import export as files
 from product.models import Feedback, Requirement
 from product.queries import export
 from product.services import feedback, requirements
@@ -120,7 +121,7 @@ def test_requirement_export_has_every_input_and_follows_the_filters(world: Any) 
     owner = world.actor("owner")
     requirements.create_requirement(owner, world.extra["product"], title="=cmd|' /C calc'!A0", tags=["+x"])
     response = client_for(world).get(REQUIREMENTS, {"format": "xlsx", "sort": "key"})
-    assert response.status_code == 200 and response["Content-Type"] == export.XLSX_TYPE
+    assert response.status_code == 200 and response["Content-Type"] == files.XLSX_TYPE
     rows = xlsx_rows(response)
     header = rows[0]
     for column in (

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.web import actor_for
+from core import export as files
 from core.errors import ValidationFailed
 from core.permissions import can, require
 from core.web import client_ip, errors_as_pages, page_from, panel_context, render_page, safe_next, web_view
@@ -119,7 +120,7 @@ def bulk(request: HttpRequest, workspace: str) -> HttpResponse:
 def export_feedback(request: HttpRequest, workspace: str) -> HttpResponse:
     """The inbox as it is filtered, as CSV or XLSX: the same filters and permissions as the page."""
     actor = actor_for(request, workspace)
-    kind = exports.check_format(request.GET.get("format"))
+    kind = files.check_format(request.GET.get("format"))
     raw = {name: request.GET.get(name) for name in queries_feedback.FILTERS if name in request.GET}
     export = exports.export_feedback(actor, queries_feedback.check_query(raw))
     return cast(HttpResponse, exports.response_for(export, kind, _("Feedback")))  # a CSV streams
@@ -129,7 +130,7 @@ def export_feedback(request: HttpRequest, workspace: str) -> HttpResponse:
 def export_requirements(request: HttpRequest, workspace: str) -> HttpResponse:
     """The backlog as it is filtered and sorted, as CSV or XLSX."""
     actor = actor_for(request, workspace)
-    kind = exports.check_format(request.GET.get("format"))
+    kind = files.check_format(request.GET.get("format"))
     raw = {name: request.GET.get(name) for name in queries.FILTERS if name in request.GET}
     export = exports.export_requirements(actor, queries.check_query(raw))
     return cast(HttpResponse, exports.response_for(export, kind, _("Requirements")))  # a CSV streams
