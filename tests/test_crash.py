@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import httpx
 
-from tests.processes import BIN, ROOT, cadence, environment, free_port
+from tests.processes import BIN, ROOT, cadence, environment, free_port, jobs_already_run
 
 TARGET = 150  # acknowledged writes in all
 THREADS = 4
@@ -45,6 +45,7 @@ def seed() -> str:
     accounts.add_member(owner, user=bob, role="member")
     services.create_project(owner, name="Crash", key=PROJECT)
     _, token = accounts.create_token(alice, name="crash")
+    jobs_already_run()
     return json.dumps({"token": token, "bob": bob.pk})
 
 

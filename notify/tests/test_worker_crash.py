@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.processes import BIN, ROOT, cadence, environment
+from tests.processes import BIN, ROOT, cadence, environment, jobs_already_run
 
 COUNT = 150
 
@@ -31,6 +31,7 @@ def seed(count: int) -> None:
     project = services.create_project(owner, name="Crash", key="CR")
     for number in range(count):
         items.create_item(owner, project, title=f"Item {number}", owner_id=bob.pk)
+    jobs_already_run()
 
 
 def _wait(condition: Any, timeout: float) -> None:
