@@ -5,6 +5,7 @@ organisation."""
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from core.modules import cadence_apps
 
@@ -16,8 +17,11 @@ DEMO_SLUG = "demo"
 @transaction.atomic
 def build_demo() -> dict[str, Any]:
     context: dict[str, Any] = {}
-    for config in cadence_apps():
-        module = config.part("demo")
-        if module is not None:
-            module.build(context)
+    # The demo company works in Chinese: what the services name in the creator's language (workflow
+    # states, saved views) is Chinese whatever language the building process runs in.
+    with translation.override("zh-hans"):
+        for config in cadence_apps():
+            module = config.part("demo")
+            if module is not None:
+                module.build(context)
     return context
