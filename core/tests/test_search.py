@@ -154,7 +154,7 @@ def test_a_fixed_number_of_queries_whatever_the_results(world: Any) -> None:
 
     def count(q: str) -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get("/w/acme/search/", {"q": q, "limit": 20}).status_code == 200
+            assert client.get("/w/acme/search/", {"q": q, "limit": "20"}).status_code == 200
         return len(queries)
 
     few = count("page")
