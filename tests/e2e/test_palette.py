@@ -96,7 +96,8 @@ def test_question_mark_lists_the_shortcuts_of_the_page(page: Page, cast: Cast) -
     page.keyboard.press("?")
     shortcuts = page.locator("#shortcuts")
     expect(shortcuts).to_be_visible()
-    for text in ["Search and run commands", "Show the keyboard shortcuts", "Next / previous item", "Open the chosen item"]:
+    listed = ["Search and run commands", "Show the keyboard shortcuts", "Next / previous item", "Open the chosen item"]
+    for text in listed:
         expect(shortcuts).to_contain_text(text)
     assert not severe_violations(page)
     page.keyboard.press("Escape")
