@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import queries
-from accounts.models import Department, Language, Membership, Team, TeamKind, User, Workspace
+from accounts.models import Department, Language, Membership, Team, TeamKind, Theme, User, Workspace
 from core.forms import ServiceForm
 from core.permissions import Role, roles_grantable_by
 
@@ -80,6 +80,10 @@ class ProfileForm(ServiceForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices)
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ChoiceField(choices=Theme.choices)
 
 
 class NewPasswordForm(ServiceForm):

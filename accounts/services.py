@@ -32,6 +32,7 @@ from accounts.models import (
     Team,
     TeamKind,
     TeamMember,
+    Theme,
     User,
     Workspace,
 )
@@ -120,7 +121,13 @@ def create_user(
 
 
 def update_profile(
-    user: User, *, version: int, display_name: str = UNSET, language: str = UNSET, time_zone: str = UNSET
+    user: User,
+    *,
+    version: int,
+    display_name: str = UNSET,
+    language: str = UNSET,
+    time_zone: str = UNSET,
+    theme: str = UNSET,
 ) -> User:
     fields = []
     if display_name is not UNSET:
@@ -134,6 +141,11 @@ def update_profile(
         _check_time_zone(time_zone)
         user.time_zone = time_zone
         fields.append("time_zone")
+    if theme is not UNSET:
+        if theme not in Theme.values:
+            raise ValidationFailed({"theme": _("Choose one of: %(choices)s.") % {"choices": ", ".join(Theme.values)}})
+        user.theme = theme
+        fields.append("theme")
     save_versioned(user, expected_version=version, fields=fields)
     return user
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path("password-reset/<str:token>/", views.password_reset_confirm, name="password-reset-confirm"),
     path("language/", views.set_language, name="language"),
+    path("theme/", views.set_theme, name="theme"),
     path("account/", views.profile, name="profile"),
     path("account/password/", views.password, name="password"),
     path("account/tokens/", views.tokens, name="tokens"),

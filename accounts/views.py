@@ -28,6 +28,7 @@ from accounts.forms import (
     ProfileForm,
     SignUpForm,
     TeamForm,
+    ThemeForm,
     TokenForm,
     WorkspaceForm,
     WorkspaceSettingsForm,
@@ -82,6 +83,21 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user: Any = request.user
         services.update_profile(user, version=user.version, language=form.cleaned_data["language"])
+    return redirect(safe_next(request, reverse("accounts:index")))
+
+
+@web_view
+@require_POST
+def set_theme(request: HttpRequest) -> HttpResponse:
+    """The theme switch (account menu, palette): saved in the profile; a script's call (htmx header)
+    gets 204, since it has already applied the theme, and a form goes back to the page."""
+    form = ThemeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    user: Any = request.user
+    services.update_profile(user, version=user.version, theme=form.cleaned_data["theme"])
+    if is_htmx(request):
+        return HttpResponse(status=204)
     return redirect(safe_next(request, reverse("accounts:index")))
 
 
