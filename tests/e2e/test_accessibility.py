@@ -24,10 +24,13 @@ def severe_violations(page: Page) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_main_pages_have_no_serious_violations(new_page: Callable[..., Page], cast: Cast, language: str) -> None:
+def test_main_pages_have_no_serious_violations(
+    new_page: Callable[..., Page], cast: Cast, language: str, theme: str
+) -> None:
     user: Any = cast.owner
-    accounts.update_profile(user, version=user.version, language=language)
+    accounts.update_profile(user, version=user.version, language=language, theme=theme)
     slug = cast.workspace.slug
     paths = [
         f"/w/{slug}/",
@@ -45,6 +48,7 @@ def test_main_pages_have_no_serious_violations(new_page: Callable[..., Page], ca
         "/account/tokens/",
     ]
     page = new_page(language)
+    page.emulate_media(color_scheme=theme)  # the login page follows the system's theme
     page.goto("/login/")
     assert page.locator("html").get_attribute("lang") == language
     problems = severe_violations(page)
@@ -52,9 +56,10 @@ def test_main_pages_have_no_serious_violations(new_page: Callable[..., Page], ca
     for path in paths:
         page.goto(path)
         assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("html").get_attribute("data-theme") == theme
         problems += severe_violations(page)
     assert not problems, "\n".join(problems)
 
     if language == "en":
         page.goto(f"/w/{slug}/")
-        page.screenshot(path="/tmp/cadence-home.png", full_page=True)
+        page.screenshot(path=f"/tmp/cadence-home-{theme}.png", full_page=True)
