@@ -82,6 +82,12 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices)
 
 
+class AvatarForm(ServiceForm):
+    avatar = forms.FileField(
+        label=_("Picture"), help_text=_("A PNG, JPEG or WebP image of at most 1 MB."), allow_empty_file=False
+    )
+
+
 class ThemeForm(forms.Form):
     theme = forms.ChoiceField(choices=Theme.choices)
 

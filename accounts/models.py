@@ -34,6 +34,8 @@ class User(AbstractUser):
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.DEFAULT_USER_TIME_ZONE)
     # Rendered into <html data-theme>, so the page is drawn in its theme from the first paint.
     theme = models.CharField(_("theme"), max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    # The stored name of the uploaded picture (core.attachments storage), or "" for initials.
+    avatar = models.CharField(_("avatar"), max_length=100, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 
