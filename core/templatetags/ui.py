@@ -82,9 +82,12 @@ def person(user: Any, size: str = "sm") -> SafeString:
 
 
 @register.inclusion_tag("ui/empty_state.html")
-def empty_state(icon_name: str, message: str, action_url: str = "", action_label: str = "") -> dict[str, Any]:
-    """What an empty list says, and the action that fills it (when the user may take it)."""
-    return {"icon_name": icon_name, "message": message, "action_url": action_url, "action_label": action_label}
+def empty_state(
+    icon_name: str, message: str, action_url: str = "", action_label: str = "", allowed: bool = True
+) -> dict[str, Any]:
+    """What an empty list says, and the action that fills it, shown when `allowed` (the user may take it)."""
+    url = action_url if allowed else ""
+    return {"icon_name": icon_name, "message": message, "action_url": url, "action_label": action_label}
 
 
 @register.inclusion_tag("ui/toasts.html", takes_context=True)
