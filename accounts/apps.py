@@ -9,11 +9,11 @@ class AccountsConfig(CadenceAppConfig):
     api = "accounts.api:router"
     urls = "accounts.urls"
     navigation = (
-        NavEntry(_("Home"), "accounts:home", "workspace.view", order=0),
-        NavEntry(_("People"), "accounts:people", "member.view", order=80),
-        NavEntry(_("Departments"), "accounts:departments", "department.view", order=81),
-        NavEntry(_("Teams"), "accounts:teams", "team.view", order=82),
-        NavEntry(_("Settings"), "accounts:settings", "workspace.edit", order=99),
+        NavEntry(_("Home"), "accounts:home", "workspace.view", order=0, icon="house", exact=True),
+        NavEntry(_("People"), "accounts:people", "member.view", order=80, icon="users"),
+        NavEntry(_("Departments"), "accounts:departments", "department.view", order=81, icon="building-2"),
+        NavEntry(_("Teams"), "accounts:teams", "team.view", order=82, icon="users-round"),
+        NavEntry(_("Settings"), "accounts:settings", "workspace.edit", order=99, icon="settings"),
     )
     demo = "accounts.demo"
     test_access = "accounts.tests.access"

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import queries
-from accounts.models import Department, Language, Membership, Team, TeamKind, User, Workspace
+from accounts.models import Department, Language, Membership, Team, TeamKind, Theme, User, Workspace
 from core.forms import ServiceForm
 from core.permissions import Role, roles_grantable_by
 
@@ -80,6 +80,16 @@ class ProfileForm(ServiceForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices)
+
+
+class AvatarForm(ServiceForm):
+    avatar = forms.FileField(
+        label=_("Picture"), help_text=_("A PNG, JPEG or WebP image of at most 1 MB."), allow_empty_file=False
+    )
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ChoiceField(choices=Theme.choices)
 
 
 class NewPasswordForm(ServiceForm):

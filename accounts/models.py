@@ -13,6 +13,12 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+class Theme(models.TextChoices):
+    SYSTEM = "system", _("As the system")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
 class CadenceUserManager(UserManager):
     def get_by_natural_key(self, username: str | None):  # type: ignore[no-untyped-def]
         return self.get(email__iexact=username)
@@ -30,6 +36,10 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS)
     # Validated against the zoneinfo database in the service, not stored as choices.
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.DEFAULT_USER_TIME_ZONE)
+    # Rendered into <html data-theme>, so the page is drawn in its theme from the first paint.
+    theme = models.CharField(_("theme"), max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    # The stored name of the uploaded picture (core.attachments storage), or "" for initials.
+    avatar = models.CharField(_("avatar"), max_length=100, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 

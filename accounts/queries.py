@@ -205,3 +205,22 @@ def account_exists(email: str) -> bool:
 
 def tokens_for(user: User) -> models.QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def person_with_avatar(viewer: User, user_id: int) -> User:
+    """A person whose picture the viewer may see: themselves, or someone of a workspace they share."""
+    if not getattr(viewer, "is_authenticated", False):
+        raise NotFound()
+    shared = Membership.objects.filter(user=viewer, removed_at__isnull=True).values("workspace_id")
+    person = (
+        User.objects.filter(pk=user_id, is_active=True)
+        .filter(
+            models.Q(pk=viewer.pk)
+            | models.Q(memberships__workspace_id__in=shared, memberships__removed_at__isnull=True)
+        )
+        .exclude(avatar="")
+        .first()
+    )
+    if person is None:
+        raise NotFound()
+    return person

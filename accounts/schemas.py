@@ -4,7 +4,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from accounts.models import Language, TeamKind
+from accounts.models import Language, TeamKind, Theme
 from core.permissions import Role
 from core.schemas import Flag, Id, In, Text, TimeZoneName, UserBrief, Version
 
@@ -18,6 +18,7 @@ class MeOut(Schema):
     display_name: str
     language: Language
     time_zone: str
+    theme: Theme
     version: int
 
 
@@ -26,6 +27,7 @@ class MePatch(In):
     display_name: Text(100) | None = None  # type: ignore[valid-type]
     language: Language | None = None
     time_zone: TimeZoneName | None = None
+    theme: Theme | None = None
 
 
 class PasswordChangeIn(In):

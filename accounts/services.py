@@ -3,6 +3,7 @@ record the activity."""
 
 import datetime
 import hashlib
+import io
 import ipaddress
 import logging
 import re
@@ -17,6 +18,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
@@ -32,6 +34,7 @@ from accounts.models import (
     Team,
     TeamKind,
     TeamMember,
+    Theme,
     User,
     Workspace,
 )
@@ -39,6 +42,7 @@ from accounts.names import pinyin_of
 from accounts.queries import active_member_user
 from core import ratelimit
 from core.activity import diff, record, snapshot
+from core.attachments import read_file, remove_file, write_file
 from core.errors import NotFound, PermissionDenied, Unauthenticated, ValidationFailed
 from core.permissions import Role, outranks_or_equals, require
 from core.services import soft_delete
@@ -127,7 +131,13 @@ def create_user(
 
 
 def update_profile(
-    user: User, *, version: int, display_name: str = UNSET, language: str = UNSET, time_zone: str = UNSET
+    user: User,
+    *,
+    version: int,
+    display_name: str = UNSET,
+    language: str = UNSET,
+    time_zone: str = UNSET,
+    theme: str = UNSET,
 ) -> User:
     fields = []
     if display_name is not UNSET:
@@ -142,7 +152,70 @@ def update_profile(
         _check_time_zone(time_zone)
         user.time_zone = time_zone
         fields.append("time_zone")
+    if theme is not UNSET:
+        if theme not in Theme.values:
+            raise ValidationFailed({"theme": _("Choose one of: %(choices)s.") % {"choices": ", ".join(Theme.values)}})
+        user.theme = theme
+        fields.append("theme")
     save_versioned(user, expected_version=version, fields=fields)
+    return user
+
+
+# --- Avatars -----------------------------------------------------------------------------------
+
+AVATAR_MAX_BYTES = 1024 * 1024
+
+
+def avatar_content_type(head: bytes) -> str | None:
+    """The picture's type from its first bytes (never from its name or what the browser claims)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def set_avatar(user: User, *, file: Any) -> User:
+    """Store a PNG, JPEG or WebP picture of at most 1 MB as the user's avatar, in place of the old one."""
+    data = file.read(AVATAR_MAX_BYTES + 1)
+    if len(data) > AVATAR_MAX_BYTES:
+        raise ValidationFailed({"avatar": _("The picture is larger than 1 MB.")})
+    if avatar_content_type(data[:12]) is None:
+        raise ValidationFailed({"avatar": _("The picture must be a PNG, JPEG or WebP image.")})
+    stored_name = secrets.token_urlsafe(24)
+    write_file(stored_name, [data])
+    old = user.avatar
+    user.avatar = stored_name
+    try:
+        save_versioned(user, expected_version=user.version, fields=["avatar"])
+    except BaseException:
+        remove_file(stored_name)
+        raise
+    if old:
+        transaction.on_commit(lambda: remove_file(old))
+    return user
+
+
+def avatar_response(user: User) -> FileResponse:
+    try:
+        data = read_file(user.avatar)
+    except (OSError, ValueError):
+        raise NotFound() from None
+    response = FileResponse(io.BytesIO(data), content_type=avatar_content_type(data[:12]) or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def remove_avatar(user: User) -> User:
+    old = user.avatar
+    if old:
+        user.avatar = ""
+        save_versioned(user, expected_version=user.version, fields=["avatar"])
+        transaction.on_commit(lambda: remove_file(old))
     return user
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import queries, services
 from accounts.forms import (
+    AvatarForm,
     DepartmentForm,
     InviteForm,
     LanguageForm,
@@ -28,6 +29,7 @@ from accounts.forms import (
     ProfileForm,
     SignUpForm,
     TeamForm,
+    ThemeForm,
     TokenForm,
     WorkspaceForm,
     WorkspaceSettingsForm,
@@ -86,6 +88,21 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @web_view
+@require_POST
+def set_theme(request: HttpRequest) -> HttpResponse:
+    """The theme switch (account menu, palette): saved in the profile; a script's call (htmx header)
+    gets 204, since it has already applied the theme, and a form goes back to the page."""
+    form = ThemeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    user: Any = request.user
+    services.update_profile(user, version=user.version, theme=form.cleaned_data["theme"])
+    if is_htmx(request):
+        return HttpResponse(status=204)
+    return redirect(safe_next(request, reverse("accounts:index")))
+
+
+@web_view
 def profile(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = ProfileForm(user, request.POST or None)
@@ -94,7 +111,35 @@ def profile(request: HttpRequest) -> HttpResponse:
             services.update_profile(user, **form.cleaned_data)
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form}, status=form.status)
+    return render(request, "accounts/profile.html", {"form": form, "avatar_form": AvatarForm()}, status=form.status)
+
+
+@web_view
+@require_POST
+def upload_avatar(request: HttpRequest) -> HttpResponse:
+    """The profile's picture: a new one, or none (back to initials)."""
+    user: Any = request.user
+    if "remove" in request.POST:
+        services.remove_avatar(user)
+        messages.success(request, _("Your picture was removed."))
+        return redirect("accounts:profile")
+    avatar_form = AvatarForm(request.POST, request.FILES)
+    if avatar_form.is_valid():
+        with avatar_form.service_errors():
+            services.set_avatar(user, file=avatar_form.cleaned_data["avatar"])
+            messages.success(request, _("Your picture was saved."))
+            return redirect("accounts:profile")
+    form = ProfileForm(user)
+    context = {"form": form, "avatar_form": avatar_form}
+    return render(request, "accounts/profile.html", context, status=avatar_form.status)
+
+
+@web_view
+def avatar(request: HttpRequest, user_id: int, stamp: str) -> HttpResponse:
+    """A person's picture, as an image with the attachments' protections (nosniff, sandbox). The
+    stamp in the URL changes with the picture, so browsers may keep it."""
+    person = queries.person_with_avatar(cast(Any, request.user), user_id)
+    return cast(HttpResponse, services.avatar_response(person))  # a streamed file, like a download
 
 
 @web_view

@@ -9,8 +9,8 @@ class CoreConfig(CadenceAppConfig):
     api = "core.api:router"
     urls = "core.urls"
     navigation = (
-        NavEntry(_("Activity"), "core:activity", "activity.view", order=90),
-        NavEntry(_("Trash"), "core:trash", "trash.view", order=91),
+        NavEntry(_("Activity"), "core:activity", "activity.view", order=90, icon="activity"),
+        NavEntry(_("Trash"), "core:trash", "trash.view", order=91, icon="trash-2"),
     )
     declarations = ("core.permissions", "core.attachments", "core.links", "core.jobs", "core.services")
     test_world = "core.tests.world"

@@ -9,15 +9,26 @@ from core.permissions import can
 
 
 def navigation(request: HttpRequest, actor: Actor) -> list[dict[str, Any]]:
-    """The entries the actor may use; the current one is the longest that prefixes the path."""
-    entries = [
-        {"label": entry.label, "url": reverse(entry.url_name, args=[actor.workspace.slug])}
-        for entry in navigation_entries()
-        if can(actor, entry.capability)
-    ]
-    current = max((e["url"] for e in entries if request.path.startswith(e["url"])), key=len, default=None)
-    for entry in entries:
-        entry["current"] = entry["url"] == current
+    """The entries the actor may use. The current one is the one with the longest URL or section
+    prefix of the path; an exact entry (Home) only on its own URL."""
+    home = reverse("accounts:home", args=[actor.workspace.slug])
+    entries = []
+    best, best_length = None, 0
+    for entry in navigation_entries():
+        if not can(actor, entry.capability):
+            continue
+        url = reverse(entry.url_name, args=[actor.workspace.slug])
+        item = {"label": entry.label, "url": url, "icon": entry.icon, "current": False}
+        entries.append(item)
+        if entry.exact:
+            prefixes = [url] if request.path == url else []
+        else:
+            prefixes = [p for p in [url, *(f"{home}{s}/" for s in entry.sections)] if request.path.startswith(p)]
+        for prefix in prefixes:
+            if len(prefix) > best_length:
+                best, best_length = item, len(prefix)
+    if best is not None:
+        best["current"] = True
     return entries
 
 

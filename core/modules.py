@@ -22,6 +22,12 @@ class NavEntry:
     url_name: str  # takes the workspace slug as its one argument
     capability: str  # shown to those who have it
     order: int  # place in the sidebar, across apps (Home is 0, Settings last)
+    icon: str = "circle"  # a name of the icon sprite (scripts/build_icons.py)
+    # Other sections of the workspace that belong to this entry, as the first part of their path
+    # under the workspace ("items" marks Projects current on /w/acme/items/APP-1/).
+    sections: tuple[str, ...] = ()
+    # Current only on its own URL, not on the pages under it (Home's URL prefixes every page).
+    exact: bool = False
 
 
 class CadenceAppConfig(AppConfig):

@@ -27,6 +27,7 @@ from core.web import (
     panel_context,
     readable_changes,
     render_page,
+    safe_next,
     web_view,
 )
 
@@ -76,7 +77,8 @@ def restore(request: HttpRequest, workspace: str, target_type: str, target_id: i
     actor = actor_for(request, workspace)
     obj = services.restore(actor, queries.get_trash_item(actor, target_type, target_id))
     messages.success(request, _("“%(name)s” was restored.") % {"name": obj})
-    return redirect("core:trash", workspace)
+    # An Undo on a toast comes back to the restored object's page.
+    return redirect(safe_next(request, reverse("core:trash", args=[workspace])))
 
 
 def _panel_partial(

@@ -8,7 +8,7 @@ class GoalsConfig(CadenceAppConfig):
     verbose_name = _("Goals and OKRs")
     api = "goals.api:router"
     urls = "goals.urls"
-    navigation = (NavEntry(_("Goals"), "goals:tree", "goals.view", order=50),)
+    navigation = (NavEntry(_("Goals"), "goals:tree", "goals.view", order=50, icon="target"),)
     declarations = ("goals.access", "goals.events", "goals.jobs")
     demo = "goals.demo"
     test_world = "goals.tests.world"

@@ -8,7 +8,7 @@ class NotifyConfig(CadenceAppConfig):
     verbose_name = _("Notifications")
     api = "notify.api:router"
     urls = "notify.urls"
-    navigation = (NavEntry(_("Notifications"), "notify:inbox", "notification.use", order=20),)
+    navigation = (NavEntry(_("Notifications"), "notify:inbox", "notification.use", order=20, icon="inbox"),)
     declarations = ("notify.jobs", "notify.services", "notify.triggers")
     demo = "notify.demo"
     test_world = "notify.tests.world"

@@ -9,9 +9,11 @@ class ProductConfig(CadenceAppConfig):
     api = "product.api:router"
     urls = "product.urls"
     navigation = (
-        NavEntry(_("Requirements"), "product:backlog", "product.view", order=40),
-        NavEntry(_("Feedback"), "product:feedback-inbox", "product.view", order=41),
-        NavEntry(_("Roadmap"), "product:roadmap", "product.view", order=42),
+        NavEntry(
+            _("Requirements"), "product:backlog", "product.view", order=40, icon="list-checks", sections=("products",)
+        ),
+        NavEntry(_("Feedback"), "product:feedback-inbox", "product.view", order=41, icon="message-square"),
+        NavEntry(_("Roadmap"), "product:roadmap", "product.view", order=42, icon="map", sections=("releases",)),
     )
     declarations = ("product.access", "product.events", "product.hooks")
     demo = "product.demo"

@@ -9,8 +9,15 @@ class ProjectsConfig(CadenceAppConfig):
     api = "projects.api:router"
     urls = "projects.urls"
     navigation = (
-        NavEntry(_("My work"), "projects:my_work", "project.view", order=10),
-        NavEntry(_("Projects"), "projects:list", "project.view", order=30),
+        NavEntry(_("My work"), "projects:my_work", "project.view", order=10, icon="circle-check"),
+        NavEntry(
+            _("Projects"),
+            "projects:list",
+            "project.view",
+            order=30,
+            icon="folder-kanban",
+            sections=("items", "sprints", "retro"),
+        ),
     )
     declarations = ("projects.access", "projects.hooks")
     demo = "projects.demo"

@@ -194,7 +194,7 @@ def test_the_roadmap_grid_places_releases_in_lanes_and_switches_to_quarters(worl
     response = client.get(url("roadmap") + "?start=2030-01&span=12")
     assert response.status_code == 200
     page = text(response)
-    assert "product-roadmap.css" in page
+    assert "roadmap-periods" in page
     assert '<h2 id="lane-short_term">Short term' in page and '<h2 id="lane-long_term">Long term' in page
     assert 'data-period="2030-03"' in page and 'data-period="2030-12"' in page
     assert page.index('data-period="2030-03"') < page.index("Cadence App 2.0") < page.index('data-period="2030-04"')

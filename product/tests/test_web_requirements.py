@@ -73,7 +73,7 @@ def test_pages_render_in_both_languages(world: Any, language: str) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         page = text(response)
-        assert f'<html lang="{language}">' in page, path
+        assert f'<html lang="{language}" ' in page, path
         assert re.search(r'<main id="main" tabindex="-1">.*?<h1>', page, re.S), path
     if language == "en":
         assert "Backlog" in text(client.get(BACKLOG))

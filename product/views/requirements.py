@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.web import actor_for
 from core.errors import ValidationFailed
 from core.permissions import can, require
+from core.toasts import with_undo
 from core.web import is_htmx, page_from, panel_context, render_page, web_view
 from product import diff, queries, scoring
 from product.forms.requirements import (
@@ -486,8 +487,10 @@ def requirement_unlink(request: HttpRequest, workspace: str, number: int) -> Htt
 @require_POST
 def requirement_delete(request: HttpRequest, workspace: str, number: int) -> HttpResponse:
     actor, requirement = _requirement(request, workspace, number)
+    page = reverse("product:requirement", args=[workspace, requirement.number])
     requirements.delete_requirement(actor, requirement)
-    messages.success(request, _("%(key)s was moved to the trash.") % {"key": requirement.key})
+    text = _("%(key)s was moved to the trash.") % {"key": requirement.key}
+    with_undo(request, text, target_type="requirement", target_id=requirement.pk, next_url=page)
     return redirect("product:backlog", workspace)
 
 

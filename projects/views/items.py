@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.web import actor_for
 from core import export as files
 from core.errors import NotFound, ValidationFailed
+from core.toasts import with_undo
 from core.web import is_htmx, page_from, panel_context, render_page, safe_next, web_view
 from projects import queries
 from projects.access import Level, level_of, require_level
@@ -321,6 +322,18 @@ def item_detail(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
             return redirect("projects:item", workspace, item.key)
         item = queries.get_item(actor, key)  # as it is, not as the failed edit left it
     return _item_page(request, actor, item, status=form.status, edit_form=form)
+
+
+@web_view
+@require_POST
+def item_delete(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
+    """To the trash, with an Undo on the toast (no confirmation: the undo is the safety)."""
+    actor, item = _load_item(request, workspace, key)
+    page = reverse("projects:item", args=[workspace, item.key])
+    services.delete_item(actor, item)
+    text = _("%(key)s was moved to the trash.") % {"key": item.key}
+    with_undo(request, text, target_type="work_item", target_id=item.pk, next_url=page)
+    return redirect("projects:items", workspace, item.project.key)
 
 
 @web_view
@@ -644,4 +657,5 @@ urlpatterns: list = [
     path(ITEMS + "dependencies/remove/", item_dependency_remove, name="item_dependency_remove"),
     path(ITEMS + "time/", item_log_time, name="item_log_time"),
     path(ITEMS + "move/", item_move, name="item_move"),
+    path(ITEMS + "delete/", item_delete, name="item_delete"),
 ]

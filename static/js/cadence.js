@@ -144,3 +144,144 @@ document.addEventListener("htmx:load", (event) => {
   const target = element.querySelector("[data-refocus]");
   if (target) target.focus();
 });
+
+// --- The shell: theme, sidebar, drawer -----------------------------------------------------------
+
+// The theme: the server renders the saved one into <html data-theme>; a change is applied at once
+// and saved on the user (the account menu's buttons, or another script's "cadence:set-theme" event).
+const THEMES = ["system", "light", "dark"];
+function setTheme(theme) {
+  if (!THEMES.includes(theme)) return;
+  const root = document.documentElement;
+  root.dataset.theme = theme;
+  for (const button of document.querySelectorAll("[data-theme-form] button[name=theme]")) {
+    button.setAttribute("aria-pressed", String(button.value === theme));
+  }
+  const url = root.dataset.themeUrl;
+  if (!url) return;
+  const body = new FormData();
+  body.append("theme", theme);
+  let headers = {};
+  try {
+    headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+  } catch (error) {
+    headers = {};
+  }
+  headers["HX-Request"] = "true";
+  fetch(url, { method: "POST", body: body, headers: headers, credentials: "same-origin" });
+}
+document.addEventListener("cadence:set-theme", (event) => setTheme(event.detail && event.detail.theme));
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest && event.target.closest("[data-theme-form]");
+  if (!form || !event.submitter || event.submitter.name !== "theme") return;
+  event.preventDefault();
+  setTheme(event.submitter.value);
+});
+
+// The sidebar: collapsed to its icons on wide screens (remembered in this browser); a drawer that
+// the top bar's button opens on small ones.
+const COLLAPSED_KEY = "cadence.sidebar.collapsed";
+function showCollapsed(collapsed) {
+  document.documentElement.classList.toggle("sidebar-collapsed", collapsed);
+  const button = document.querySelector("[data-sidebar-collapse]");
+  if (button) button.setAttribute("aria-pressed", String(collapsed));
+}
+try {
+  showCollapsed(window.localStorage.getItem(COLLAPSED_KEY) === "1");
+} catch (error) {
+  // storage refused (private mode): stay expanded
+}
+function setDrawer(open) {
+  document.documentElement.classList.toggle("nav-open", open);
+  const toggle = document.querySelector("[data-nav-toggle]");
+  if (toggle) toggle.setAttribute("aria-expanded", String(open));
+  if (open) {
+    const current = document.querySelector("#sidebar a[aria-current], #sidebar a");
+    if (current) current.focus();
+  }
+}
+document.addEventListener("click", (event) => {
+  const target = event.target.closest ? event.target : null;
+  if (!target) return;
+  if (target.closest("[data-sidebar-collapse]")) {
+    const collapsed = !document.documentElement.classList.contains("sidebar-collapsed");
+    showCollapsed(collapsed);
+    try {
+      window.localStorage.setItem(COLLAPSED_KEY, collapsed ? "1" : "0");
+    } catch (error) {
+      // not remembered, still applied
+    }
+  } else if (target.closest("[data-nav-toggle]")) {
+    setDrawer(!document.documentElement.classList.contains("nav-open"));
+  } else if (target.closest("[data-nav-close]")) {
+    setDrawer(false);
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.documentElement.classList.contains("nav-open")) {
+    setDrawer(false);
+    const toggle = document.querySelector("[data-nav-toggle]");
+    if (toggle) toggle.focus();
+  }
+});
+
+// --- Components ----------------------------------------------------------------------------------
+
+// Dialogs ({% dialog %}): [data-dialog-open="id"] opens the <dialog id>, [data-dialog-close] closes
+// the one it is in; window.cadence.dialog.open(id) / close(id) for other scripts.
+window.cadence = window.cadence || {};
+window.cadence.dialog = {
+  open(id) {
+    const dialog = document.getElementById(id);
+    if (dialog && !dialog.open) dialog.showModal();
+    return dialog;
+  },
+  close(id) {
+    const dialog = document.getElementById(id);
+    if (dialog && dialog.open) dialog.close();
+  },
+};
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest && event.target.closest("[data-dialog-open]");
+  if (opener) {
+    event.preventDefault();
+    window.cadence.dialog.open(opener.dataset.dialogOpen);
+    return;
+  }
+  const closer = event.target.closest && event.target.closest("[data-dialog-close]");
+  if (closer) {
+    const dialog = closer.closest("dialog");
+    if (dialog) dialog.close();
+  } else if (event.target.tagName === "DIALOG" && event.target.classList.contains("dialog")) {
+    event.target.close(); // a click on the backdrop
+  }
+});
+
+// Toasts ({% toasts %}): a success or info message leaves after a while, unless it offers an Undo
+// or the pointer or focus is on it; errors and warnings stay until dismissed.
+function dismissToast(toast) {
+  toast.classList.add("leaving");
+  window.setTimeout(() => toast.remove(), 200);
+}
+document.addEventListener("click", (event) => {
+  const close = event.target.closest && event.target.closest("[data-toast-close]");
+  if (close) dismissToast(close.closest("[data-toast]"));
+});
+for (const toast of document.querySelectorAll("[data-toast=success], [data-toast=info]")) {
+  if (toast.querySelector("form")) continue;
+  const timer = window.setTimeout(() => {
+    if (!toast.matches(":hover, :focus-within")) dismissToast(toast);
+  }, 8000);
+  toast.addEventListener("focusin", () => window.clearTimeout(timer), { once: true });
+}
+
+// A region that scrolls sideways (a wide table, the tabs, the board) takes the keyboard focus, so
+// that it can be scrolled without a mouse (WCAG 2.1.1; axe: scrollable-region-focusable).
+function focusScrollers() {
+  for (const region of document.querySelectorAll(".table-wrap, .tabs, .board-columns, .gantt-wrap, .roadmap-wrap, .prose pre")) {
+    if (region.scrollWidth > region.clientWidth && !region.hasAttribute("tabindex")) region.setAttribute("tabindex", "0");
+  }
+}
+focusScrollers();
+window.addEventListener("resize", focusScrollers);
+document.addEventListener("htmx:afterSettle", focusScrollers);
