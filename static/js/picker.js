@@ -37,7 +37,7 @@
       this.control = control;
       this.mode = control.dataset.picker; // "select" or "key"
       this.multiple = this.mode === "select" && control.multiple;
-      this.local = "picker-local" in control.dataset;
+      this.local = "pickerLocal" in control.dataset;
       this.types = control.dataset.pickerTypes || "";
       this.strings = {
         empty: control.dataset.pickerEmpty || "",
@@ -104,7 +104,7 @@
       // A press on an option must not take the focus from the input before its click chooses it.
       this.list.addEventListener("mousedown", (event) => event.preventDefault());
       this.list.addEventListener("click", (event) => {
-        const option = event.target.closest("[role=option]");
+        const option = event.target.closest(".picker-option");
         if (option) this.choose(Number(option.dataset.index));
       });
       this.showCurrent();
@@ -196,7 +196,11 @@
 
     show(results) {
       this.results = results;
-      this.active = results.length ? 0 : -1;
+      // Enter takes the first result, except in a key box that already holds a result's key: there
+      // it submits what was typed, as it did before the picker.
+      const typed = this.input.value.trim().toUpperCase();
+      const exact = this.mode === "key" && results.some((r) => (r.key || "").toUpperCase() === typed);
+      this.active = results.length && !exact ? 0 : -1;
       this.list.replaceChildren();
       const chosen = new Set(this.multiple ? this.chosenOptions().map((o) => o.value) : []);
       results.forEach((result, index) => {
@@ -219,7 +223,9 @@
         this.list.append(option);
       });
       if (!results.length) {
+        // A listbox holds only options: "nothing found" is one that cannot be chosen.
         const empty = element("li", "picker-empty", this.strings.empty);
+        empty.setAttribute("role", "option");
         empty.setAttribute("aria-disabled", "true");
         this.list.append(empty);
       }
@@ -244,7 +250,7 @@
     }
 
     highlight() {
-      Array.from(this.list.querySelectorAll("[role=option]")).forEach((option, index) => {
+      Array.from(this.list.querySelectorAll(".picker-option")).forEach((option, index) => {
         const on = index === this.active;
         option.setAttribute("aria-selected", on ? "true" : "false");
         if (on) {
