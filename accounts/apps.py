@@ -25,6 +25,7 @@ class AccountsConfig(CadenceAppConfig):
         from accounts.models import Department, Membership, Team, TeamKind, Workspace
         from core import actors
         from core.registry import ObjectType, register
+        from core.search import Search
         from core.web import name_choices, name_ids
 
         actors.provide(actors.Directory(actor_in=queries.membership_for, members_named=queries.members_named))
@@ -51,6 +52,15 @@ class AccountsConfig(CadenceAppConfig):
                 "member.manage",
                 visible=queries.visible_members,
                 web_url=lambda o: reverse("accounts:people", args=[o.workspace.slug]),
+                search=Search(
+                    label=_("Person"),
+                    title="user__display_name",
+                    read=("user__username", "user__email"),
+                    match=queries.person_matches,
+                    describe=lambda row: (row["user__display_name"] or row["user__username"], row["user__email"]),
+                    value="user_id",
+                    url=lambda slug, row: reverse("accounts:member", args=[slug, row["pk"]]),
+                ),
             )
         )
         register(
@@ -60,6 +70,12 @@ class AccountsConfig(CadenceAppConfig):
                 "department.view",
                 "department.edit",
                 web_url=lambda o: reverse("accounts:department", args=[o.workspace.slug, o.pk]),
+                search=Search(
+                    label=_("Department"),
+                    title="name",
+                    subtitle="parent__name",
+                    url=lambda slug, row: reverse("accounts:department", args=[slug, row["pk"]]),
+                ),
             )
         )
         register(
@@ -69,5 +85,10 @@ class AccountsConfig(CadenceAppConfig):
                 "team.view",
                 "team.edit",
                 web_url=lambda o: reverse("accounts:team", args=[o.workspace.slug, o.pk]),
+                search=Search(
+                    label=_("Team"),
+                    title="name",
+                    url=lambda slug, row: reverse("accounts:team", args=[slug, row["pk"]]),
+                ),
             )
         )

@@ -28,7 +28,7 @@ def department_choices(actor: Membership, *, exclude: Department | None = None) 
 
 
 def member_choices(actor: Membership) -> list[tuple[Any, str]]:
-    return [(m.user_id, str(m.user)) for m in queries.members_for(actor).order_by("user__display_name", "id")]
+    return [(m.user_id, str(m.user)) for m in queries.members_for(actor).order_by(*queries.people_order())]
 
 
 def role_choices(actor: Membership) -> list[tuple[str, Any]]:

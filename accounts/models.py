@@ -23,6 +23,10 @@ class User(AbstractUser):
 
     email = models.EmailField(_("email"), unique=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # The name (display name, else username) in pinyin, lower-case: "linyue" and "ly" for 林悦. Set
+    # with the name by accounts.services; people are found by them and sorted by the first in Chinese.
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    name_initials = models.CharField(max_length=100, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS)
     # Validated against the zoneinfo database in the service, not stored as choices.
     time_zone = models.CharField(_("time zone"), max_length=64, default=settings.DEFAULT_USER_TIME_ZONE)

@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import ApiToken, Department, Invitation, Membership, Team, TeamMember, User, Workspace
 from core.errors import NotFound
@@ -46,12 +46,38 @@ def members_for(
     if role:
         qs = qs.filter(role=role)
     if q:
-        qs = qs.filter(
-            models.Q(user__display_name__icontains=q)
-            | models.Q(user__username__icontains=q)
-            | models.Q(user__email__icontains=q)
-        )
+        qs = qs.filter(person_matches(q))
     return qs
+
+
+def person_matches(q: str, prefix: str = "user__") -> models.Q:
+    """People found by name, username, email, full pinyin ("linyue", "lin yue") or initials ("ly")."""
+    q = q.strip()
+    letters = "".join(q.lower().split())
+    found = (
+        models.Q(**{f"{prefix}display_name__icontains": q})
+        | models.Q(**{f"{prefix}username__icontains": q})
+        | models.Q(**{f"{prefix}email__icontains": q})
+    )
+    if letters.isascii() and letters.isalnum():
+        found |= models.Q(**{f"{prefix}name_pinyin__contains": letters})
+        found |= models.Q(**{f"{prefix}name_initials__startswith": letters})
+    return found
+
+
+def people_page(actor: Membership) -> tuple[models.QuerySet[Membership], str]:
+    """The people page's members and the order it is paged in: by pinyin in Chinese, else as they joined."""
+    qs = members_for(actor)
+    if (translation.get_language() or "").startswith("zh"):
+        return qs.annotate(sort_name=models.F("user__name_pinyin")), "sort_name"
+    return qs, "id"
+
+
+def people_order(prefix: str = "user__") -> list[str]:
+    """How lists and choices of people sort: by pinyin in Chinese (林悦 among the L's), else by name."""
+    if (translation.get_language() or "").startswith("zh"):
+        return [f"{prefix}name_pinyin", f"{prefix}username", "id"]
+    return [f"{prefix}display_name", f"{prefix}username", "id"]
 
 
 def people_named(workspace_id: int, user_ids: set[int]) -> dict[int, str]:

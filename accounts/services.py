@@ -35,6 +35,7 @@ from accounts.models import (
     User,
     Workspace,
 )
+from accounts.names import pinyin_of
 from accounts.queries import active_member_user
 from core import ratelimit
 from core.activity import diff, record, snapshot
@@ -76,6 +77,11 @@ def _check_password(password: str, user: User | None, field: str = "password") -
         raise ValidationFailed({field: list(e.messages)}) from None
 
 
+def set_name_pinyin(user: User) -> None:
+    """Keep the stored pinyin of the user's name (display name, else username) with the name."""
+    user.name_pinyin, user.name_initials = pinyin_of(user.display_name or user.username)
+
+
 def create_user(
     *,
     email: str,
@@ -109,6 +115,7 @@ def create_user(
         is_superuser=is_superuser,
         is_staff=is_superuser,
     )
+    set_name_pinyin(user)
     if check_password:
         _check_password(password, user)
     user.set_password(password)
@@ -125,7 +132,8 @@ def update_profile(
     fields = []
     if display_name is not UNSET:
         user.display_name = display_name.strip()
-        fields.append("display_name")
+        set_name_pinyin(user)
+        fields += ["display_name", "name_pinyin", "name_initials"]
     if language is not UNSET:
         _check_language(language)
         user.language = language

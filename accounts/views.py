@@ -298,7 +298,8 @@ def people(request: HttpRequest, workspace: str) -> HttpResponse:
             return redirect("accounts:people", workspace)
     manage = can(actor, "member.manage")
     departments = department_choices(actor) if manage else None
-    page = page_from(request, queries.members_for(actor), order="id")
+    members, order = queries.people_page(actor)
+    page = page_from(request, members, order=order)
     rows = [(m, MemberForm(actor, m, departments=departments) if _may_change(actor, m) else None) for m in page.items]
     context = {
         "rows": rows,

@@ -42,7 +42,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Department, Membership, Team, TeamMember, User, Workspace  # noqa: E402
-from accounts.services import create_token  # noqa: E402
+from accounts.services import create_token, set_name_pinyin  # noqa: E402
 from core import markdown  # noqa: E402
 from core.models import Activity, Comment  # noqa: E402
 from core.permissions import Role  # noqa: E402
@@ -89,6 +89,18 @@ def bulk(model: type, objs: list) -> list:
         return model.objects.bulk_create(objs, batch_size=BATCH)
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华悦鹏飞婷雪琳浩宇"
+
+
+def person_name(i: int) -> str:
+    """Half the people have Chinese names (found by pinyin: 林悦 by "ly"), spread over common
+    surnames and given names; the other half "User i"."""
+    if i % 2:
+        return f"User {i}"
+    return SURNAMES[i // 2 % len(SURNAMES)] + GIVEN[i // 7 % len(GIVEN)] + GIVEN[i // 3 % len(GIVEN)]
+
+
 def make_users(n: int) -> list[int]:
     started = time.perf_counter()
     password = make_password(PASSWORD)  # one argon2 hash, shared by every user
@@ -97,11 +109,13 @@ def make_users(n: int) -> list[int]:
             username=f"user{i}",
             email=f"user{i}@bench.test",
             password=password,
-            display_name=f"User {i}" if i % 2 else f"用户{i}",
+            display_name=person_name(i),
             language="en" if i % 3 == 0 else "zh-hans",
         )
         for i in range(n)
     ]
+    for user in users:
+        set_name_pinyin(user)  # as create_user stores it
     ids = [u.pk for u in bulk(User, users)]
     step("users", started, n)
     return ids
@@ -166,7 +180,7 @@ def make_workspace(slug: str, user_ids: list[int], rng: random.Random) -> dict[s
     ]
     bulk(TeamMember, team_members)
     step(f"ws {slug}", started, 1 + len(departments) + len(members) + len(teams) + len(team_members))
-    labels = {uid: f"User {i}" if i % 2 else f"用户{i}" for i, uid in enumerate(user_ids)}
+    labels = {uid: person_name(i) for i, uid in enumerate(user_ids)}
     return {
         "workspace": [(ws, ws.name)],
         "department": [(d, d.name) for d in departments],

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from cadence.api_auth import ApiRequest
 from core import attachments, queries, services
+from core import search as finder
 from core.actors import actor_in
 from core.errors import ValidationFailed
 from core.pagination import paginate
@@ -32,6 +33,7 @@ from core.schemas import (
     PathId,
     Problem,
     RestoredOut,
+    SearchOut,
     TrashItemOut,
     WatcherOut,
     WatchOut,
@@ -95,6 +97,26 @@ def list_activity(
     actor = actor_in(request.auth, workspace)
     qs = queries.feed_for(actor, actor_id=actor_id, verb=verb, target_type=target_type)
     return paginate(qs, cursor=cursor, limit=limit)
+
+
+@router.get(
+    "/workspaces/{workspace}/search", response={200: SearchOut, **ERRORS}, tags=["search"], operation_id="search"
+)
+def search(
+    request: ApiRequest,
+    workspace: WorkspaceSlug,
+    q: Annotated[str, Query("", max_length=finder.MAX_QUERY, pattern=r"^[^\x00]*$")] = "",
+    types: Annotated[str | None, Query(None, max_length=400, pattern=r"^[a-z_,]*$")] = None,
+    limit: Annotated[int | None, Query(None, ge=1, le=finder.MAX_LIMIT)] = None,
+) -> Any:
+    """Objects of the workspace the caller may see, found by key (`APP-12`, `REQ-4`) or by words of
+    their title, and people by name, username, email or pinyin (`ly`, `linyue`): the palette's and
+    the pickers' search. `types` is a comma-separated list of type names (all searchable types
+    without it); an empty `q` finds nothing. The object with the key comes first, then titles
+    starting with `q`, then the most recently updated."""
+    actor = actor_in(request.auth, workspace)
+    text, object_types, count = finder.check_request(q, types, limit)
+    return json_response({"results": finder.search(actor, text, object_types, limit=count)})
 
 
 @router.get(OBJECT + "/history", response={200: page_of(ActivityOut), **ERRORS}, operation_id="listHistory")

@@ -13,6 +13,7 @@ from django.db import models
 from core.actors import Actor
 from core.errors import NotFound
 from core.permissions import can
+from core.search import Search
 
 
 def _same_workspace(actor: Actor, qs: models.QuerySet) -> models.QuerySet:
@@ -62,6 +63,8 @@ class ObjectType:
     # The id of the object with this human key ("WEB-12", "REQ-4") in the actor's workspace, or None:
     # links name their target by key where its type has one.
     lookup: Callable[[Any, str], int | None] | None = None
+    # How the palette and the pickers find the type's objects (core.search); None: not searched.
+    search: Search | None = None
 
     def label(self, obj: Any) -> str:
         return str(obj)[:200]

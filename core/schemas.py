@@ -211,3 +211,20 @@ Day = Annotated[
     BeforeValidator(_iso_day),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
 ]
+
+
+class SearchResultOut(Schema):
+    """One object the palette or a picker found (the same fields as the web endpoint's)."""
+
+    type: str = Field(description="The registered type's name: work_item, requirement, member…")
+    typeLabel: str = Field(description="The type's name in the reader's language.")
+    id: int
+    value: int = Field(description="What a form field naming the object takes: the user's id for people, else the id.")
+    key: str | None = Field(description="The object's key (APP-12, REQ-4) where its type has one.")
+    title: str
+    subtitle: str
+    url: str = Field(description="The object's web page.")
+
+
+class SearchOut(Schema):
+    results: list[SearchResultOut]

@@ -5,6 +5,7 @@ from core import views
 app_name = "core"
 urlpatterns = [
     path("w/<slug:workspace>/activity/", views.activity, name="activity"),
+    path("w/<slug:workspace>/search/", views.search, name="search"),
     path("w/<slug:workspace>/trash/", views.trash, name="trash"),
     path("w/<slug:workspace>/trash/<str:target_type>/<int:target_id>/restore/", views.restore, name="restore"),
     path("w/<slug:workspace>/o/<str:target_type>/<int:target_id>/comments/", views.comments, name="comments"),

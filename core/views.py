@@ -5,15 +5,16 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import attachments, queries, services
+from core import search as finder
 from core.actors import Actor
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from core.forms import ActivityFilterForm, AttachmentForm, CommentForm, LinkForm, ServiceForm
 from core.pagination import paginate
 from core.web import (
@@ -39,6 +40,24 @@ def activity(request: HttpRequest, workspace: str) -> HttpResponse:
     page = paginate(feed, cursor=filters.get("cursor") or None, limit=settings.PAGE_SIZE_DEFAULT)
     readable_changes(actor, page.items)
     return render_page(request, "core/activity.html", {"form": form, "page": page}, partial="rows")
+
+
+@web_view
+@require_GET
+def search(request: HttpRequest, workspace: str) -> HttpResponse:
+    """What the palette and the pickers find: `?q=&types=&limit=`, as JSON."""
+    actor = actor_for(request, workspace)
+    try:
+        limit = request.GET.get("limit") or None
+        if limit is not None and not limit.isdigit():
+            raise ValidationFailed({"limit": _("Enter a whole number.")})
+        q, types, count = finder.check_request(
+            request.GET.get("q", ""), request.GET.get("types"), int(limit) if limit else None
+        )
+    except ValidationFailed as error:
+        errors = [{"field": f, "message": m} for f, msgs in error.errors.items() for m in msgs]
+        return JsonResponse({"title": str(error.title), "errors": errors}, status=400)
+    return JsonResponse({"results": finder.search(actor, q, types, limit=count)})
 
 
 @web_view

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.registry import Deadline, ObjectType, register
+from core.search import Search
 
 
 def _refresh(actor: Any, restored: Any) -> None:
@@ -16,6 +18,23 @@ def _refresh(actor: Any, restored: Any) -> None:
 
     objective = restored.objective if isinstance(restored, KeyResult) else restored
     refresh_cycle(objective.cycle_id)
+
+
+OBJECTIVE_SEARCH = Search(
+    label=_("Objective"),
+    title="title",
+    subtitle="cycle__name",
+    url=lambda slug, row: reverse("goals:objective", args=[slug, row["pk"]]),
+    alive=Q(cycle__deleted_at__isnull=True),
+)
+KEY_RESULT_SEARCH = Search(
+    label=_("Key result"),
+    title="title",
+    subtitle="objective__title",
+    read=("objective_id",),
+    url=lambda slug, row: reverse("goals:objective", args=[slug, row["objective_id"]]) + f"#kr-{row['pk']}",
+    alive=Q(objective__deleted_at__isnull=True, objective__cycle__deleted_at__isnull=True),
+)
 
 
 def register_types() -> None:
@@ -48,6 +67,7 @@ def register_types() -> None:
             "goals.edit",
             web_url=lambda o: reverse("goals:objective", args=[o.workspace.slug, o.pk]),
             on_restore=_refresh,
+            search=OBJECTIVE_SEARCH,
         )
     )
     register(
@@ -59,5 +79,6 @@ def register_types() -> None:
             web_url=lambda o: reverse("goals:objective", args=[o.workspace.slug, o.objective_id]) + f"#kr-{o.pk}",
             on_restore=_refresh,
             deadline=Deadline(open=open_key_result, index="key_result_due"),
+            search=KEY_RESULT_SEARCH,
         )
     )

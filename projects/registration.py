@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core import hooks
 from core.registry import Deadline, ObjectType, register
+from core.search import Row, Search
 from projects.hooks import WorkItemsChanged
 
 if TYPE_CHECKING:
@@ -43,6 +45,30 @@ def _item_by_key(actor: "Membership", key: str) -> int | None:
     return item_id_for_key(actor, key)
 
 
+def _item_key(row: Row) -> str:
+    return f"{row['project__key']}-{row['number']}"
+
+
+PROJECT_SEARCH = Search(
+    label=_("Project"),
+    title="name",
+    fields=("key",),
+    subtitle="key",
+    read=("key",),
+    key=lambda row: row["key"],
+    url=lambda slug, row: reverse("projects:project", args=[slug, row["key"]]),
+)
+ITEM_SEARCH = Search(
+    label=_("Work item"),
+    title="title",
+    subtitle="project__name",
+    read=("project__key", "number"),
+    key=_item_key,
+    url=lambda slug, row: reverse("projects:item", args=[slug, _item_key(row)]),
+    alive=Q(project__deleted_at__isnull=True),
+)
+
+
 def register_types() -> None:
     from projects.models import Category, Milestone, Project, ProjectStatus, WorkItem
 
@@ -62,6 +88,7 @@ def register_types() -> None:
             visible=_visible_project,
             web_url=lambda o: reverse("projects:project", args=[o.workspace.slug, o.key]),
             lookup=_project_by_key,
+            search=PROJECT_SEARCH,
         )
     )
     register(
@@ -91,5 +118,6 @@ def register_types() -> None:
                 checkin_url=lambda workspace: reverse("projects:my_work", args=[workspace.slug]),
             ),
             lookup=_item_by_key,
+            search=ITEM_SEARCH,
         )
     )

@@ -31,6 +31,8 @@ OBJECT_READERS = members_only(200, guest=404)
 
 CASES = [
     Case("GET", W + "/activity", members_only(200)),
+    # Guests search too: they find only what they may see (core/tests/test_search.py).
+    Case("GET", W + "/search", members_only(200, guest=200)),
     Case("GET", OBJ + "/history", OBJECT_READERS, params=_department, foreign=_foreign_department),
     Case("GET", OBJ + "/comments", OBJECT_READERS, params=_department, foreign=_foreign_department),
     Case(

@@ -128,13 +128,9 @@ def release_choices(actor: "Membership") -> list[tuple[int, str]]:
 def people_choices(actor: "Membership") -> list[tuple[int, str]]:
     """(user id, the name str(user) gives) of the workspace's people, read as plain rows: a
     workspace of 5,000 members built 10,000 models for it on every page with an owner list."""
-    from accounts.queries import members_for
+    from accounts.queries import members_for, people_order
 
-    rows = (
-        members_for(actor)
-        .order_by("user__display_name", "id")
-        .values_list("user_id", "user__display_name", "user__username")
-    )
+    rows = members_for(actor).order_by(*people_order()).values_list("user_id", "user__display_name", "user__username")
     return [(user_id, display_name or username) for user_id, display_name, username in rows]
 
 

@@ -48,12 +48,12 @@ def optional_decimal(label: Any, high: int) -> forms.DecimalField:
 def people_choices(actor: "Membership", project: Project) -> list[tuple[int, str]]:
     """The workspace's members (who may own items), or the project's members for those who may not
     list the workspace."""
-    if can(actor, "member.view"):
-        from accounts.queries import members_for
+    from accounts.queries import members_for, people_order
 
-        rows = members_for(actor).order_by("user__display_name", "id")
+    if can(actor, "member.view"):
+        rows = members_for(actor).order_by(*people_order())
         return [(m.user_id, str(m.user)) for m in rows]
-    return [(m.user_id, str(m.user)) for m in members_of(project).order_by("user__display_name", "id")]
+    return [(m.user_id, str(m.user)) for m in members_of(project).order_by(*people_order())]
 
 
 def state_choices(project: Project) -> list[tuple[int, str]]:
