@@ -13,6 +13,7 @@ from core.errors import Conflict, RateLimited, ValidationFailed
 from core.labels import TYPE_LABELS, VERB_LABELS
 from core.links import all_kinds
 from core.registry import type_names
+from core.search import searchable_types
 from core.services import COMMENT_MAX_LENGTH
 from core.widgets import KeyPicker
 
@@ -107,7 +108,8 @@ class LinkForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.set_choices("kind", [(kind.name, kind.label) for kind in all_kinds()])
         self.set_choices("target_type", types)
-        cast(KeyPicker, self.fields["target"].widget).types = tuple(name for name, _label in types)
+        searchable = {t.name for t in searchable_types()}
+        cast(KeyPicker, self.fields["target"].widget).types = tuple(n for n, _label in types if n in searchable)
 
     def target_fields(self) -> dict[str, Any]:
         """The service's way of naming the target: digits are an id, anything else a key."""
