@@ -70,6 +70,8 @@
         for (const name of ["aria-describedby", "aria-invalid", "required"]) {
           if (this.control.hasAttribute(name)) this.input.setAttribute(name, this.control.getAttribute(name));
         }
+        // A hidden invalid control would block the submit without a word; the input says it instead.
+        this.control.required = false;
         if (this.multiple) {
           this.chips = element("ul", "picker-chips");
           this.root.insertBefore(this.chips, this.control);
@@ -85,17 +87,16 @@
         label.id = label.id || `${id}-label`;
         this.list.setAttribute("aria-labelledby", label.id);
       }
-      this.list.hidden = true;
       this.status = element("span", "visually-hidden");
       this.status.setAttribute("role", "status");
-      this.root.append(this.list, this.status);
+      // The listbox is in the page only while open: closed, it would be a second thing with the label.
+      this.root.append(this.status);
       this.root.classList.add("picker-ready");
 
       const input = this.input;
       input.setAttribute("role", "combobox");
       input.setAttribute("aria-autocomplete", "list");
       input.setAttribute("aria-expanded", "false");
-      input.setAttribute("aria-controls", this.list.id);
       input.autocomplete = "off";
       input.addEventListener("input", () => this.schedule());
       input.addEventListener("keydown", (event) => this.keydown(event));
@@ -237,13 +238,15 @@
     }
 
     open() {
-      this.list.hidden = false;
+      if (!this.list.isConnected) this.status.before(this.list);
+      this.input.setAttribute("aria-controls", this.list.id);
       this.input.setAttribute("aria-expanded", "true");
     }
 
     close() {
       window.clearTimeout(this.timer);
-      this.list.hidden = true;
+      this.list.remove();
+      this.input.removeAttribute("aria-controls");
       this.input.setAttribute("aria-expanded", "false");
       this.input.removeAttribute("aria-activedescendant");
       this.active = -1;
@@ -314,7 +317,7 @@
     }
 
     keydown(event) {
-      const open = !this.list.hidden;
+      const open = this.list.isConnected;
       switch (event.key) {
         case "ArrowDown":
         case "ArrowUp":
