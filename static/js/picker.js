@@ -99,6 +99,8 @@
       input.setAttribute("aria-expanded", "false");
       input.autocomplete = "off";
       input.addEventListener("input", () => this.schedule());
+      // A local picker's few options show on a click, as a select's would.
+      input.addEventListener("click", () => { if (this.local && !this.list.isConnected) this.schedule({ all: true }); });
       input.addEventListener("keydown", (event) => this.keydown(event));
       input.addEventListener("focus", () => { if (this.mode === "select" && !this.multiple) input.select(); });
       input.addEventListener("blur", () => window.setTimeout(() => this.blurred(), 0));
@@ -155,10 +157,10 @@
 
     // --- Searching -------------------------------------------------------------------------------
 
-    schedule() {
+    schedule({ all = false } = {}) {
       window.clearTimeout(this.timer);
       const text = this.input.value.trim();
-      if (!text) {
+      if (!text && !(all && this.local)) {
         this.close();
         return;
       }
@@ -167,7 +169,9 @@
 
     async search(text) {
       if (this.local) {
-        const needle = text.toLowerCase();
+        // A single picker's box holds the current choice's name: opened on it, the list shows every option.
+        const current = this.chosenOptions()[0];
+        const needle = current && !this.multiple && text === current.textContent.trim() ? "" : text.toLowerCase();
         const found = Array.from(this.control.options)
           .filter((o) => o.value !== "" && o.textContent.toLowerCase().includes(needle))
           .slice(0, 50)
@@ -216,8 +220,10 @@
           option.append(avatar);
         }
         const main = element("span", "picker-option-main");
-        if (result.key) main.append(element("span", "picker-key", result.key), " ");
-        main.append(element("span", "picker-title", result.title));
+        const line = element("span", "picker-line");
+        if (result.key) line.append(element("span", "picker-key", result.key), " ");
+        line.append(element("span", "picker-title", result.title));
+        main.append(line);
         if (result.subtitle) main.append(element("span", "picker-subtitle", result.subtitle));
         option.append(main);
         if (result.typeLabel && this.types.includes(",")) option.append(element("span", "picker-type", result.typeLabel));
@@ -323,7 +329,7 @@
         case "ArrowUp":
           event.preventDefault();
           if (!open) {
-            this.schedule();
+            this.schedule({ all: true });
             return;
           }
           if (this.results.length) {

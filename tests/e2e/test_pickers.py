@@ -1,6 +1,8 @@
 """Typeahead pickers in the browser: people found by pinyin initials, items by key and by a Chinese
 title word, collaborators as chips, all from the keyboard or the mouse, and the form saves them."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -28,6 +30,7 @@ def test_owner_parent_dependency_and_collaborator_pickers(page: Page, cast: Cast
     item = items.create_item(owner, project, title="Checkout flow")
     epic = items.create_item(owner, project, title="Payments epic")
     login = items.create_item(owner, project, title="重做登录页面")
+    beta = services.create_milestone(owner, project, name="Beta", due_date=datetime.date(2030, 1, 1))
     log_in(page, cast.owner)
     page.goto(f"/w/{cast.workspace.slug}/items/{item.key}/")
     edit = page.locator("#edit-item")
@@ -71,10 +74,14 @@ def test_owner_parent_dependency_and_collaborator_pickers(page: Page, cast: Cast
     expect(chips).to_contain_text(str(cast.member))
     assert not severe_violations(page)
 
+    # A project's milestones are filtered in the page: a click lists them all.
+    edit.get_by_role("combobox", name="Milestone", exact=True).click()
+    edit.get_by_role("option", name="Beta").click()
+
     with page.expect_navigation():
         edit.get_by_role("button", name="Save").click()
     saved = WorkItem.objects.get(pk=item.pk)
-    assert (saved.owner_id, saved.parent_id) == (lin.pk, epic.pk)
+    assert (saved.owner_id, saved.parent_id, saved.milestone_id) == (lin.pk, epic.pk, beta.pk)
     assert [u.pk for u in saved.collaborators.all()] == [cast.member.pk]
     expect(page.locator(".facts")).to_contain_text("林悦")
 
