@@ -39,8 +39,10 @@ ORG_OPS = [
 ]
 ITEM_OPS = ["backlog", "board", "my_work", "item", "item_history", "create_item", "transition"]
 REQUIREMENT_OPS = ["requirements_ranked", "requirements_manual", "requirement", "feedback_inbox"]
+# The palette's and the pickers' search (core.search), over the work-item snapshot.
+SEARCH_OPS = ["search_key", "search_word", "search_title", "search_people", "search_palette"]
 GOAL_OPS = ["okr_tree", "okr_tree_department", "okr_tree_api", "objective", "key_result_check_ins"]
-OPS = ORG_OPS + ITEM_OPS + REQUIREMENT_OPS + GOAL_OPS
+OPS = ORG_OPS + ITEM_OPS + REQUIREMENT_OPS + GOAL_OPS + SEARCH_OPS
 Request = tuple[str, str, dict | None]  # method, path, JSON body
 
 
@@ -90,6 +92,21 @@ def item_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
     return ops
 
 
+def search_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
+    """The search endpoint as the pickers and the palette call it: a work item's key, a common
+    two-character Chinese word of the titles (the newest 8 of ~100,000 matches), a rarer words
+    (one verb and noun, then an item number), people by pinyin initials among 5,000, and the
+    palette's search of every type at once."""
+    search = f"{base}/search"
+    return {
+        "search_key": get(f"{search}?q={targets['history_item']['key']}&types=work_item"),
+        "search_word": get(f"{search}?q=登录&types=work_item"),
+        "search_title": get(f"{search}?q=修复 支付回调 (12&types=work_item"),
+        "search_people": get(f"{search}?q=ly&types=member"),
+        "search_palette": get(f"{search}?q=登录"),
+    }
+
+
 def requirement_ops(base: str, targets: dict) -> dict[str, Callable[[], Request]]:
     """The ranked backlog's first page (by score, the default, and by manual rank), the detail of
     the requirement with the most linked feedback, and the feedback triage inbox's first page."""
@@ -125,6 +142,10 @@ async def prepare(
         if targets is None:
             raise SystemExit("work-item operations need the targets file of generate.py --items")
         ops |= item_ops(base, targets)
+    if set(wanted) & set(SEARCH_OPS):
+        if targets is None:
+            raise SystemExit("search operations need the targets file of generate.py --items")
+        ops |= search_ops(base, targets)
     if set(wanted) & set(REQUIREMENT_OPS):
         if targets is None or "requirement" not in targets:
             raise SystemExit("requirement operations need the targets file of generate.py --requirements")

@@ -100,7 +100,7 @@ def list_activity(
 
 
 @router.get(
-    "/workspaces/{workspace}/search", response={200: SearchOut, **ERRORS}, tags=["search"], operation_id="search"
+    "/workspaces/{workspace}/search", response={200: SearchOut, **ERRORS}, tags=["search"], operation_id="searchObjects"
 )
 def search(
     request: ApiRequest,

@@ -157,3 +157,21 @@ def search(actor: Actor, q: str, object_types: list[Any], *, limit: int = DEFAUL
     found.sort(key=lambda f: f[:3])
     slug = actor.workspace.slug
     return [_result(object_type, slug, row) for _rank, _when, _order, object_type, row in found[:limit]]
+
+
+def trigram_index(name: str, table: str, column: str) -> Any:
+    """The migration operation that makes `column icontains word` an index search on PostgreSQL: a
+    pg_trgm GIN index on UPPER(column), the expression Django's icontains compares there. SQLite has
+    no such index and scans the workspace's rows (in recency order, stopping at the limit)."""
+    from django.db import migrations
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            schema_editor.execute(f"CREATE INDEX {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)")
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+    return migrations.RunPython(create, drop, elidable=False)

@@ -226,6 +226,8 @@ class Requirement(VersionedModel, SoftDeleteModel):
             models.Index(fields=["workspace", "rank", "id"], name="requirement_rank"),
             models.Index(fields=["product", "status", "-id"], name="requirement_product"),
             models.Index(fields=["release", "status"], name="requirement_release"),
+            # The search's newest first (core.search); its title match has a trigram index on PostgreSQL.
+            models.Index(fields=["workspace", "-updated_at", "-id"], name="requirement_recent"),
         ]
 
     @property
@@ -361,6 +363,7 @@ class Feedback(VersionedModel, SoftDeleteModel):
             models.Index(fields=["workspace", "status", "-id"], name="feedback_inbox"),
             models.Index(fields=["workspace", "-id"], name="feedback_list"),
             models.Index(fields=["product", "-id"], name="feedback_product"),
+            models.Index(fields=["workspace", "-updated_at", "-id"], name="feedback_recent"),
         ]
 
     def __str__(self) -> str:

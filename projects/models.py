@@ -222,6 +222,8 @@ class WorkItem(VersionedModel, SoftDeleteModel):
             models.Index(fields=["workspace", "owner", "category", "due_date"], name="item_my_work"),
             models.Index(fields=["workspace", "category", "due_date"], name="item_due"),
             models.Index(fields=["project", "due_date"], name="item_schedule"),
+            # The search's newest first (core.search); its title match has a trigram index on PostgreSQL.
+            models.Index(fields=["workspace", "-updated_at", "-id"], name="item_recent"),
         ]
 
     @property

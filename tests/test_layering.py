@@ -50,7 +50,7 @@ DJANGO = {"__init__", "migrations", "management", "templates", "templatetags", "
 # What an app keeps besides its layers: pure rules with no database (named for what they compute)
 # and the few modules that are an app's own job. core is the shared library and keeps its own names.
 OWN = {
-    "accounts": {"backup", "web"},
+    "accounts": {"backup", "names", "web"},
     "notify": {"delivery", "formats", "reminders", "triggers"},
     "sprints": {"charts"},
     "projects": {"health"},
