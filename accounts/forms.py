@@ -11,6 +11,7 @@ from accounts import queries
 from accounts.models import Department, Language, Membership, Team, TeamKind, Theme, User, Workspace
 from core.forms import ServiceForm
 from core.permissions import Role, roles_grantable_by
+from core.widgets import PickerSelect, PickerSelectMultiple
 
 NONE = ("", "—")
 
@@ -34,8 +35,8 @@ def role_choices(actor: Membership) -> list[tuple[str, Any]]:
     return [(role.value, role.label) for role in reversed(roles_grantable_by(actor.role))]
 
 
-def optional_id(label: Any) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False)
+def optional_id(label: Any, widget: forms.Widget | None = None) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False, widget=widget)
 
 
 def description_field() -> forms.CharField:
@@ -209,8 +210,8 @@ class DepartmentForm(ServiceForm):
     """Creates a department, or edits one (then with the version it was read at)."""
 
     name = forms.CharField(label=_("Name"), max_length=100)
-    parent_id = optional_id(_("Parent department"))
-    head_id = optional_id(_("Head"))
+    parent_id = optional_id(_("Parent department"), PickerSelect(local=True))
+    head_id = optional_id(_("Head"), PickerSelect(types=["member"]))
     description = description_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -235,9 +236,9 @@ class TeamForm(ServiceForm):
 
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=TeamKind.choices, initial=TeamKind.TEAM)
-    lead_id = optional_id(_("Lead"))
+    lead_id = optional_id(_("Lead"), PickerSelect(types=["member"]))
     member_ids = forms.TypedMultipleChoiceField(
-        label=_("Members"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Members"), coerce=int, required=False, widget=PickerSelectMultiple(types=["member"])
     )
     description = description_field()
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -13,7 +13,9 @@ from core.errors import Conflict, RateLimited, ValidationFailed
 from core.labels import TYPE_LABELS, VERB_LABELS
 from core.links import all_kinds
 from core.registry import type_names
+from core.search import searchable_types
 from core.services import COMMENT_MAX_LENGTH
+from core.widgets import KeyPicker
 
 
 class ServiceForm(forms.Form):
@@ -94,14 +96,20 @@ class LinkForm(ServiceForm):
 
     kind = forms.ChoiceField(label=_("Kind of link"))
     target_type = forms.ChoiceField(label=_("Linked object's type"))
+    # The picker searches every type the panel offers and sets `target_type` to the chosen one's.
     target = forms.CharField(
-        label=_("Key or id"), max_length=100, help_text=_("A key such as WEB-12 or REQ-4, or the object's number id.")
+        label=_("Key or id"),
+        max_length=100,
+        help_text=_("A key such as WEB-12 or REQ-4, or the object's number id."),
+        widget=KeyPicker(type_field="target_type"),
     )
 
     def __init__(self, *args: Any, types: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices("kind", [(kind.name, kind.label) for kind in all_kinds()])
         self.set_choices("target_type", types)
+        searchable = {t.name for t in searchable_types()}
+        cast(KeyPicker, self.fields["target"].widget).types = tuple(n for n, _label in types if n in searchable)
 
     def target_fields(self) -> dict[str, Any]:
         """The service's way of naming the target: digits are an id, anything else a key."""

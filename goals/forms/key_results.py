@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
 from core.templatetags.cadence import plain_number
+from core.widgets import KeyPicker, PickerSelect
 from goals.models import Confidence, KeyResult, Metric, ProgressSource
 from goals.services.key_results import MAX_MILESTONES, TITLE_MAX_LENGTH, UNIT_MAX_LENGTH
 
@@ -57,7 +58,7 @@ class KeyResultForm(ServiceForm):
         label=_("Unit"), max_length=UNIT_MAX_LENGTH, required=False, help_text=_("Such as users, ¥ or percent.")
     )
     milestones = MilestonesField(label=_("Milestones"), required=False)
-    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int, widget=PickerSelect(types=["member"]))
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
     weight = forms.DecimalField(
         label=_("Weight"),
@@ -157,4 +158,5 @@ class LinkForm(ServiceForm):
         label=_("Project, requirement or work item"),
         max_length=40,
         help_text=_("A project key (ACME), a requirement (REQ-12) or a work item (ACME-12)."),
+        widget=KeyPicker(types=["project", "requirement", "work_item"]),
     )

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
+from core.widgets import PickerSelect
 from goals.models import Cycle, CycleKind, Objective, ObjectiveLevel
 
 UNIT_FIELDS = ("department_id", "team_id", "product_id")
@@ -95,10 +96,17 @@ class ObjectiveForm(ServiceForm):
     department_id = _optional_id(_("Department"), help_text=_("For a department objective."))
     team_id = _optional_id(_("Team"), help_text=_("For a team objective."))
     product_id = _optional_id(_("Product"), help_text=_("For a product objective."))
-    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int, help_text=_("One person answers for it."))
+    owner_id = forms.TypedChoiceField(
+        label=_("Owner"),
+        coerce=int,
+        help_text=_("One person answers for it."),
+        widget=PickerSelect(types=["member"]),
+    )
+    # The cycle's objectives, filtered as typed: a search would offer other cycles' objectives.
     parent_id = _optional_id(
         _("Aligned to"),
         help_text=_("An objective of the same cycle at this level or above that this one contributes to."),
+        widget=PickerSelect(local=True),
     )
 
     def __init__(self, choices: dict[str, Any], *args: Any, **kwargs: Any) -> None:

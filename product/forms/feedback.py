@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
+from core.widgets import KeyPicker
 from product.models import FeedbackChannel, FeedbackKind, FeedbackStatus, Segment, Sentiment
 from product.services.feedback import MAX_CONTENT, MAX_PUBLIC_CONTENT
 
@@ -61,7 +62,9 @@ class BulkForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), required=False)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
-    requirement = forms.CharField(label=_("Link to requirement"), required=False, max_length=20)
+    requirement = forms.CharField(
+        label=_("Link to requirement"), required=False, max_length=20, widget=KeyPicker(types=["requirement"])
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -128,7 +131,7 @@ class LinkForm(ServiceForm):
         label=_("Requirement"),
         max_length=20,
         help_text=_("Its key or number, such as REQ-12."),
-        widget=forms.TextInput(attrs={"placeholder": "REQ-12"}),
+        widget=KeyPicker(types=["requirement"], attrs={"placeholder": "REQ-12"}),
     )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
+from core.widgets import KeyPicker
 from product.models import Horizon, Release, ReleaseStatus
 from product.queries.roadmap import DEFAULT_SPAN, MAX_SPAN, SCALES
 
@@ -66,6 +67,7 @@ class PlanForm(ServiceForm):
         label=_("Requirement key"),
         max_length=20,
         help_text=_("Such as REQ-12: a requirement of this release's product."),
+        widget=KeyPicker(types=["requirement"]),
     )
 
 

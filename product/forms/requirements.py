@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
+from core.widgets import KeyPicker, PickerSelect
 from product import scoring
 from product.models import Kano, MoSCoW, RequirementStatus, RequirementType, ScoringModel, Source
 from product.queries import CHOICE_FILTERS, SORTS
@@ -57,8 +58,12 @@ def _text(label: Any, rows: int = 3, max_length: int = 20000) -> forms.CharField
     )
 
 
-def _id_choice(label: Any, *, required: bool = False) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=required)
+def _id_choice(label: Any, *, required: bool = False, widget: forms.Widget | None = None) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=required, widget=widget)
+
+
+def _person(label: Any) -> forms.TypedChoiceField:
+    return _id_choice(label, required=True, widget=PickerSelect(types=["member"]))
 
 
 def _bounded(name: str) -> forms.IntegerField:
@@ -94,7 +99,7 @@ class ProductForm(ServiceForm):
     vision = _text(_("Vision"))
     target_users = _text(_("Target users"))
     goals = _text(_("Product goals"), rows=4)
-    owner_id = _id_choice(_("Owner"), required=True)
+    owner_id = _person(_("Owner"))
     form_enabled = forms.BooleanField(
         label=_("Public feedback form"),
         required=False,
@@ -159,8 +164,8 @@ class RequirementForm(ServiceForm):
     type = forms.ChoiceField(label=_("Type"), choices=RequirementType.choices, initial=RequirementType.FEATURE)
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.INTERNAL)
     module_id = _id_choice(_("Module"))
-    owner_id = _id_choice(_("Owner"), required=True)
-    proposer_id = _id_choice(_("Proposer"), required=True)
+    owner_id = _person(_("Owner"))
+    proposer_id = _person(_("Proposer"))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=1000, help_text=_("Separated by commas."))
     feasibility = _bounded("feasibility")
     market_potential = _bounded("market_potential")
@@ -271,7 +276,10 @@ class TransitionForm(ServiceForm):
 
 class LinkItemForm(ServiceForm):
     item_key = forms.CharField(
-        label=_("Work item key"), max_length=20, help_text=_("For example APP-12: an item of a project you can see.")
+        label=_("Work item key"),
+        max_length=20,
+        help_text=_("For example APP-12: an item of a project you can see."),
+        widget=KeyPicker(types=["work_item"]),
     )
 
 

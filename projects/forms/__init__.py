@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
+from core.widgets import PickerSelect
 from projects.models import (
     Category,
     CustomField,
@@ -171,7 +172,7 @@ class MilestoneEditForm(ServiceForm):
 
 
 class MemberAddForm(ServiceForm):
-    user_id = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    user_id = forms.TypedChoiceField(label=_("Person"), coerce=int, widget=PickerSelect(types=["member"]))
     role = forms.ChoiceField(label=_("Project role"), choices=ProjectRole.choices, initial=ProjectRole.MEMBER)
     weekly_hours = hours_field(_("Hours a week"))
 

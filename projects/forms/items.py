@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceForm
 from core.permissions import can
+from core.widgets import KeyPicker, PickerSelect, PickerSelectMultiple
 from projects.models import FieldKind, ItemType, Priority, Project, WorkItem
 from projects.queries import (
     ITEM_KEY,
@@ -33,8 +34,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def optional_id(label: Any) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False)
+def optional_id(label: Any, widget: forms.Widget | None = None) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, required=False, widget=widget)
 
 
 def optional_decimal(label: Any, high: int) -> forms.DecimalField:
@@ -119,9 +120,9 @@ class BulkForm(ServiceForm):
     """Set status, owner, priority or sprint on the checked rows; an empty choice changes nothing."""
 
     state_id = optional_id(_("Status"))
-    owner_id = optional_id(_("Owner"))
+    owner_id = optional_id(_("Owner"), PickerSelect(types=["member"]))
     priority = forms.ChoiceField(label=_("Priority"), required=False)
-    sprint_id = forms.ChoiceField(label=_("Sprint"), required=False)
+    sprint_id = forms.ChoiceField(label=_("Sprint"), required=False, widget=PickerSelect(local=True))
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[Any, Any]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,9 +161,9 @@ class ItemForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown is supported."),
     )
-    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int, widget=PickerSelect(types=["member"]))
     collaborator_ids = forms.TypedMultipleChoiceField(
-        label=_("Collaborators"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Collaborators"), coerce=int, required=False, widget=PickerSelectMultiple(types=["member"])
     )
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
     points = optional_decimal(_("Points"), 1000)
@@ -170,10 +171,14 @@ class ItemForm(ServiceForm):
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     parent_id = forms.CharField(
-        label=_("Parent item"), required=False, max_length=30, help_text=_("The key of an item, e.g. WEB-12.")
+        label=_("Parent item"),
+        required=False,
+        max_length=30,
+        help_text=_("The key of an item, e.g. WEB-12."),
+        widget=KeyPicker(types=["work_item"]),
     )
-    sprint_id = optional_id(_("Sprint"))
-    milestone_id = optional_id(_("Milestone"))
+    sprint_id = optional_id(_("Sprint"), PickerSelect(local=True))
+    milestone_id = optional_id(_("Milestone"), PickerSelect(local=True))
     tags = forms.CharField(label=_("Tags"), required=False, max_length=1000, help_text=_("Separated by commas."))
     resolution = forms.CharField(label=_("Resolution"), required=False, max_length=100)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -222,6 +227,8 @@ class ItemForm(ServiceForm):
         self.set_choices("milestone_id", [NONE, *milestone_choices(project)])
         for custom in self.custom_fields:
             self.fields[f"custom_{custom.pk}"] = self._custom_field(custom, people)
+        if item is not None and item.parent:
+            self.fields["parent_id"].widget.label = f"{item.parent.key} {item.parent.title}"  # type: ignore[attr-defined]
         if item is None:
             del self.fields["version"], self.fields["resolution"]
 
@@ -243,7 +250,12 @@ class ItemForm(ServiceForm):
             )
         if kind == FieldKind.USER:
             return forms.TypedChoiceField(
-                label=label, required=False, coerce=int, empty_value=None, choices=[NONE, *people]
+                label=label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[NONE, *people],
+                widget=PickerSelect(types=["member"]),
             )
         return forms.CharField(label=label, required=False, max_length=1000)
 
@@ -298,7 +310,9 @@ RELATIONS = (("blocked_by", _("is blocked by")), ("blocks", _("blocks")))
 
 class DependencyForm(ServiceForm):
     relation = forms.ChoiceField(label=_("This item"), choices=RELATIONS)
-    item = forms.CharField(label=_("Item key"), max_length=30, help_text=_("e.g. WEB-12"))
+    item = forms.CharField(
+        label=_("Item key"), max_length=30, help_text=_("e.g. WEB-12"), widget=KeyPicker(types=["work_item"])
+    )
 
     def clean_item(self) -> str:
         key = self.cleaned_data["item"].strip().upper()
@@ -314,7 +328,7 @@ class TimeLogForm(ServiceForm):
 
 
 class MoveForm(ServiceForm):
-    project = forms.ChoiceField(label=_("Move to project"))
+    project = forms.ChoiceField(label=_("Move to project"), widget=PickerSelect(local=True))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, projects: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.conftest import Cast, log_in
+from tests.e2e.picking import pick
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,7 @@ def test_edit_conflict_trash_and_restore(page: Page, cast: Cast) -> None:
     log_in(page, cast.owner)
     page.goto(f"/w/{cast.workspace.slug}/departments/")
     page.fill("#id_name", "Research")
-    page.select_option("#id_parent_id", label="Product")
+    pick(page, "Parent department", "Prod", "Product")
     page.get_by_role("button", name="Create department").click()
     expect(page.locator("h1")).to_have_text("Research")
     url = page.url

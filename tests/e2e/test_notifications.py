@@ -15,6 +15,7 @@ from projects import services as projects
 from projects.models import ProjectRole
 from projects.services import items
 from tests.e2e.conftest import Cast, log_in
+from tests.e2e.picking import pick
 from tests.e2e.test_accessibility import severe_violations
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,7 @@ def test_assign_and_mention_reach_the_inbox_and_the_mailbox(
     log_in(alice, cast.owner)
     alice.goto(f"/w/{slug}/items/{item.key}/")
     edit = alice.locator("#edit-item")
-    edit.locator("select[name=owner_id]").select_option(label=str(carol))
+    pick(edit, "Owner", "carol", str(carol))
     with alice.expect_navigation():
         edit.get_by_role("button", name="Save").click()
     expect(alice.locator(".facts")).to_contain_text(str(carol))
