@@ -109,6 +109,7 @@ class ItemFilterForm(forms.Form):
         self._set("sort", [(name, label) for name, (label, _order) in SORTS.items()])
         self._set("group", [("", _("No grouping")), *[(name, label) for name, (label, _o) in GROUPS.items()]])
         self.fields["q"].widget.attrs |= {"type": "search", "data-shortcut-search": ""}
+        self.fields["sort"].widget.attrs |= {"data-chip-fixed": ""}  # always one order: nothing to clear
 
     def _set(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         field: Any = self.fields[name]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.web import actor_for
@@ -121,6 +121,17 @@ def _with_groups(items: list[WorkItem], group: str | None) -> list[tuple[str | N
     return rows
 
 
+# The list's columns a person may hide (lists.js keeps the choice); key and title always show.
+CHOOSABLE_COLUMNS = [
+    ("type", gettext_lazy("Type")),
+    ("status", gettext_lazy("Status")),
+    ("owner", gettext_lazy("Owner")),
+    ("priority", gettext_lazy("Priority")),
+    ("points", gettext_lazy("Points")),
+    ("due", gettext_lazy("Due")),
+]
+
+
 @web_view
 def item_list(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
     actor, project = _project(request, workspace, key)
@@ -147,8 +158,9 @@ def item_list(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
         "saved_views": views,
         "can_edit": can_edit,
         "can_manage": project.access >= Level.MANAGE,  # type: ignore[attr-defined]
+        "columns": CHOOSABLE_COLUMNS,
     }
-    return render_page(request, "projects/items.html", context, status=422 if errors else 200)
+    return render_page(request, "projects/items.html", context, partial="results", status=422 if errors else 200)
 
 
 @web_view
