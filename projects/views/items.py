@@ -43,6 +43,7 @@ from projects.queries import board as boards
 from projects.queries import export as exports
 from projects.queries import transition_targets, workflow_states
 from projects.queries.filters import FAR_FUTURE, FILTERS, GROUPS, apply, check_query
+from projects.services import board as board_services
 from projects.services import items as services
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def _errors(error: ValidationFailed) -> list[str]:
         for message in found if isinstance(found, list) else [found]:
             lines.append(
                 str(message)
-                if field in ("state_id", "item", "set", "blocked_by", "blocks", "other")
+                if field in ("state_id", "item", "set", "blocked_by", "blocks", "other", "after", "before", "by")
                 else f"{field}: {message}"
             )
     return lines
@@ -465,8 +466,9 @@ def board(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
 @web_view
 @require_POST
 def board_move(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
-    """A card dropped on another column: a transition (status board) or a new owner (owner board).
-    Answers with the board as it now is, and the reason when the move was refused."""
+    """A card dropped on a column, between the card above it (`after`) and the one below it
+    (`before`): a transition (status board) or a new owner (owner board), and its place. Answers
+    with the board as it now is, and the reason when the move was refused (nothing changed)."""
     actor, project = _project(request, workspace, key)
     by = request.POST.get("by") or "status"
     item_id, value = _int_param(request, "item", request.POST), _int_param(request, "value", request.POST)
@@ -477,14 +479,17 @@ def board_move(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
         raise NotFound()
     notices: list[str] = []
     errors: list[str] = []
+    was = (item.state_id, item.owner_id)
     try:
-        if by == "owner":
-            services.update_item(actor, item, version=item.version, owner_id=value)
+        after, before = _int_param(request, "after", request.POST), _int_param(request, "before", request.POST)
+        item, warnings = board_services.move_card(actor, item, by=by, value=value, after=after, before=before)
+        if by == "owner" and item.owner_id != was[1]:
             notices.append(_("%(key)s now belongs to %(owner)s.") % {"key": item.key, "owner": item.owner})
-        else:
-            item, warnings = services.transition(actor, item, state_id=value)
+        elif by != "owner" and item.state_id != was[0]:
             notices.append(_("%(key)s moved to “%(state)s”.") % {"key": item.key, "state": item.state.name})
-            notices += warnings
+        else:
+            notices.append(_("%(key)s was placed.") % {"key": item.key})
+        notices += warnings
     except ValidationFailed as error:
         errors = [_("%(key)s was not moved:") % {"key": item.key}, *_errors(error)]
     workflow_id = _int_param(request, "workflow", request.POST)
