@@ -46,16 +46,21 @@
     field.focus();
   });
 
-  // Only the filters that are set go into the request and so into the URL; the same query twice
+  // Only the filters that are set (and not to their default) go into the request and so into the
+  // URL; the same query twice
   // (a search applied by the pause, then by leaving the field) is asked for once.
   let lastQuery = null;
   document.addEventListener("htmx:configRequest", (event) => {
     if (!event.detail.elt.matches || !event.detail.elt.matches("form[data-chips]")) return;
     const params = event.detail.parameters;
+    const defaults = {};
+    for (const field of event.detail.elt.querySelectorAll("[data-chip-default]")) {
+      defaults[field.name] = field.dataset.chipDefault;
+    }
     const keys = params instanceof FormData ? Array.from(params.keys()) : Object.keys(params);
     for (const key of keys) {
       const value = params instanceof FormData ? params.get(key) : params[key];
-      if (value === "" || value === null) {
+      if (value === "" || value === null || defaults[key] === value) {
         if (params instanceof FormData) params.delete(key);
         else delete params[key];
       }
