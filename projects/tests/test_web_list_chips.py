@@ -13,7 +13,7 @@ from projects.models import ItemType, Priority, SavedView
 from projects.services import items
 
 LIST = "/w/acme/projects/WEB/items/"
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "items-region"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "items-region"}
 
 
 def client_for(world: Any, role: str = "owner") -> Client:
