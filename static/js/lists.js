@@ -5,19 +5,23 @@
 (function () {
   // A chips form is live once this runs: CSS hides its Apply button and shows the column chooser.
   function wake(root) {
-    for (const form of root.querySelectorAll("form[data-chips]")) form.classList.add("chips-live");
+    for (const form of root.querySelectorAll("form[data-chips], form[data-autosubmit]")) form.classList.add("chips-live");
     for (const chooser of root.querySelectorAll("[data-columns-key]")) {
       chooser.hidden = false;
       applyColumns(chooser);
     }
   }
 
+  function isSet(field) {
+    return field.type === "checkbox" ? field.checked : field.value !== "";
+  }
+
   function syncChip(field) {
     const chip = field.closest("[data-chip]");
     if (!chip) return;
-    chip.classList.toggle("chip-active", field.value !== "");
+    chip.classList.toggle("chip-active", isSet(field));
     const clear = chip.querySelector("[data-chip-clear]");
-    if (clear) clear.hidden = field.value === "";
+    if (clear) clear.hidden = !isSet(field);
   }
 
   // Typing in a search chip applies after a pause, as a change would (a change event bubbles to
@@ -41,7 +45,8 @@
     const field = clear.closest("form").elements.namedItem(clear.dataset.chipClear);
     if (!field) return;
     event.preventDefault();
-    field.value = "";
+    if (field.type === "checkbox") field.checked = false;
+    else field.value = "";
     field.dispatchEvent(new Event("change", { bubbles: true }));
     field.focus();
   });
@@ -107,6 +112,26 @@
       // A browser that keeps nothing: the choice lasts until the page changes.
     }
     applyColumns(chooser);
+  });
+
+  // The column chooser closes on a click elsewhere or on Escape, as menus do.
+  document.addEventListener("click", (event) => {
+    for (const open of document.querySelectorAll(".column-chooser[open]")) {
+      if (!open.contains(event.target)) open.removeAttribute("open");
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const open of document.querySelectorAll(".column-chooser[open]")) {
+      open.removeAttribute("open");
+      open.querySelector("summary").focus();
+    }
+  });
+
+  // A small options form (the board's columns and sprint) applies as it changes: a page load.
+  document.addEventListener("change", (event) => {
+    const form = event.target.form;
+    if (form && form.matches("form[data-autosubmit]")) form.requestSubmit();
   });
 
   document.addEventListener("DOMContentLoaded", () => wake(document));
