@@ -40,7 +40,9 @@ def activity(request: HttpRequest, workspace: str) -> HttpResponse:
     feed = queries.feed_for(actor, verb=filters.get("verb"), target_type=filters.get("target_type"))
     page = paginate(feed, cursor=filters.get("cursor") or None, limit=settings.PAGE_SIZE_DEFAULT)
     readable_changes(actor, page.items)
-    return render_page(request, "core/activity.html", {"form": form, "page": page}, partial="rows")
+    # htmx asks for more rows ("Load more"), or for the whole feed when a filter chip changes.
+    partial = None if request.headers.get("HX-Target") == "activity-region" else "rows"
+    return render_page(request, "core/activity.html", {"form": form, "page": page}, partial=partial)
 
 
 @web_view

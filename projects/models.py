@@ -199,6 +199,10 @@ class WorkItem(VersionedModel, SoftDeleteModel):
     collaborators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="collaborating_items")
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     priority_rank = models.PositiveSmallIntegerField(default=2)  # sortable form of priority
+    # The item's place on the board, among the cards of its column: the board orders cards by this
+    # rank, then priority, then id (projects.services.board places a dropped card between two).
+    # New items have 0, so they come first, by priority, until someone places them.
+    board_rank = models.BigIntegerField(default=0)
     points = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     estimate_hours = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
     logged_hours = models.DecimalField(max_digits=8, decimal_places=1, default=0)

@@ -12,6 +12,8 @@ from product.models import FeedbackChannel, FeedbackKind, FeedbackStatus, Segmen
 from product.services.feedback import MAX_CONTENT, MAX_PUBLIC_CONTENT
 
 ANY = ("", _("Any"))
+# The inbox's status filter that shows every status (no status at all shows new feedback).
+ANY_STATUS = "any"
 NONE = ("", "—")
 
 
@@ -46,7 +48,7 @@ class FeedbackFilterForm(forms.Form):
     def __init__(self, *args: Any, products: list[tuple[int, str]], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        _set_choices(self, "status", [ANY, *FeedbackStatus.choices])
+        _set_choices(self, "status", [(ANY_STATUS, _("Any")), *FeedbackStatus.choices])
         _set_choices(self, "product", [ANY, *products])
         _set_choices(self, "channel", [ANY, *FeedbackChannel.choices])
         _set_choices(self, "kind", [ANY, *FeedbackKind.choices])
@@ -54,6 +56,7 @@ class FeedbackFilterForm(forms.Form):
         _set_choices(self, "segment", [ANY, *Segment.choices])
         self.fields["text"].widget.attrs |= {"type": "search", "data-shortcut-search": ""}
         self.fields["requirement"].widget.attrs |= {"placeholder": "REQ-12"}
+        self.fields["status"].widget.attrs |= {"data-chip-fixed": ""}  # "Any" is a choice: nothing to clear
 
 
 class BulkForm(forms.Form):

@@ -321,6 +321,8 @@ class BacklogFilterForm(forms.Form):
             self._set(name, [anything, *categories.choices])
         self._set("sort", list(SORTS.items()))
         self.fields["text"].widget.attrs |= {"type": "search", "data-shortcut-search": ""}
+        # Always one order: nothing to clear; the default one stays out of the URL.
+        self.fields["sort"].widget.attrs |= {"data-chip-fixed": "", "data-chip-default": "score"}
 
     def _set(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         field: Any = self.fields[name]

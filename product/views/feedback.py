@@ -21,6 +21,7 @@ from core.permissions import can, require
 from core.web import client_ip, errors_as_pages, page_from, panel_context, render_page, safe_next, web_view
 from product import queries
 from product.forms.feedback import (
+    ANY_STATUS,
     BulkForm,
     FeedbackFilterForm,
     FeedbackForm,
@@ -56,8 +57,13 @@ def _field_errors(error: ValidationFailed) -> list[str]:
 
 def inbox_query(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
     """The inbox's filters from the query string, through the one allow list; other parameters
-    (cursor, format) are the page's own."""
+    (cursor, format) are the page's own. The inbox opens on new feedback, the work to triage:
+    without a status it shows new feedback, and `status=any` (or an empty one) shows every status."""
     raw = {name: request.GET.get(name) for name in queries_feedback.FILTERS if name in request.GET}
+    if "status" not in raw:
+        raw["status"] = FeedbackStatus.NEW.value
+    elif raw["status"] in (ANY_STATUS, ""):
+        del raw["status"]
     try:
         return queries_feedback.check_query(raw), []
     except ValidationFailed as error:
@@ -75,11 +81,16 @@ def inbox(request: HttpRequest, workspace: str) -> HttpResponse:
         "query": query,
         "query_string": urlencode(query),
         "filter_errors": errors,
-        "filter_form": FeedbackFilterForm(initial=query, products=queries.product_choices(actor)),
+        "filter_form": FeedbackFilterForm(
+            initial=query if "status" in query else {**query, "status": ANY_STATUS},
+            products=queries.product_choices(actor),
+        ),
         "bulk_form": BulkForm() if can_edit else None,
         "can_edit": can_edit,
     }
-    return render_page(request, "product/feedback_inbox.html", context, status=422 if errors else 200)
+    return render_page(
+        request, "product/feedback_inbox.html", context, partial="results", status=422 if errors else 200
+    )
 
 
 @web_view
@@ -113,7 +124,9 @@ def bulk(request: HttpRequest, workspace: str) -> HttpResponse:
         "delete": ngettext("%(n)s item was moved to the trash.", "%(n)s items were moved to the trash.", n),
     }[action]
     messages.success(request, done % {"n": n})
-    return redirect(back)
+    # Triage moves on: the inbox opens with the next row (product-triage.js names it) focused.
+    focus = request.POST.get("focus", "")
+    return redirect(back + (f"#feedback-{focus}" if focus.isdigit() and len(focus) <= 16 else ""))
 
 
 @web_view
@@ -122,6 +135,8 @@ def export_feedback(request: HttpRequest, workspace: str) -> HttpResponse:
     actor = actor_for(request, workspace)
     kind = files.check_format(request.GET.get("format"))
     raw = {name: request.GET.get(name) for name in queries_feedback.FILTERS if name in request.GET}
+    if raw.get("status") == ANY_STATUS:  # the inbox's "every status"
+        del raw["status"]
     export = exports.export_feedback(actor, queries_feedback.check_query(raw))
     return cast(HttpResponse, exports.response_for(export, kind, _("Feedback")))  # a CSV streams
 

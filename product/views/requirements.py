@@ -20,6 +20,7 @@ from core.permissions import can, require
 from core.toasts import with_undo
 from core.web import is_htmx, page_from, panel_context, render_page, web_view
 from product import diff, queries, scoring
+from product.forms.feedback import ANY_STATUS
 from product.forms.requirements import (
     ANALYSIS_LABELS,
     BacklogFilterForm,
@@ -264,13 +265,15 @@ def backlog(request: HttpRequest, workspace: str) -> HttpResponse:
     actor = actor_for(request, workspace)
     query, errors = _backlog_query(request.GET)
     context = _backlog_context(request, actor, query, cursor=request.GET.get("cursor") or None)
+    # htmx asks for the rows alone (a reload after a drag), or for the region the filter chips
+    # replace (the rows with their order links and the filters' errors).
+    region = is_htmx(request) and request.headers.get("HX-Target") == "backlog-region"
+    if region or not is_htmx(request):
+        context |= {"filter_errors": errors, "orders": _order_links(workspace, query)}
     if not is_htmx(request):
-        context |= {
-            "filter_errors": errors,
-            "filter_form": BacklogFilterForm(initial=query, choices=_filter_choices(actor)),
-            "orders": _order_links(workspace, query),
-        }
-    return render_page(request, "product/backlog.html", context, partial="backlog", status=422 if errors else 200)
+        context["filter_form"] = BacklogFilterForm(initial=query, choices=_filter_choices(actor))
+    partial = "results" if region else "backlog"
+    return render_page(request, "product/backlog.html", context, partial=partial, status=422 if errors else 200)
 
 
 @web_view
@@ -366,7 +369,7 @@ def _requirement_page(
         "status_history": list(queries.status_changes_of(requirement).order_by("-id")[:HISTORY_SHOWN]),
         "feedback_inbox_url": reverse("product:feedback-inbox", args=[workspace])
         + "?"
-        + urlencode({"requirement": requirement.number}),
+        + urlencode({"requirement": requirement.number, "status": ANY_STATUS}),
         **panel_context(actor, "requirement", requirement.pk),
     }
     return render_page(request, "product/requirement.html", context, status=status)

@@ -110,6 +110,8 @@ class ItemFilterForm(forms.Form):
         self._set("sort", [(name, label) for name, (label, _order) in SORTS.items()])
         self._set("group", [("", _("No grouping")), *[(name, label) for name, (label, _o) in GROUPS.items()]])
         self.fields["q"].widget.attrs |= {"type": "search", "data-shortcut-search": ""}
+        # Always one order: nothing to clear; the default one stays out of the URL.
+        self.fields["sort"].widget.attrs |= {"data-chip-fixed": "", "data-chip-default": "newest"}
 
     def _set(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         field: Any = self.fields[name]

@@ -114,11 +114,11 @@ def _card(row: dict[str, Any]) -> Card:
 
 
 def _top_cards(qs: Any, partition: str, per_column: int) -> list[Card]:
-    """The first `per_column` items of each `partition` value by priority then id, in one query,
-    as plain rows (a board shows hundreds of cards: no model objects)."""
-    ranked = qs.annotate(
-        row=Window(RowNumber(), partition_by=[F(partition)], order_by=[F("priority_rank").asc(), F("id").asc()])
-    )
+    """The first `per_column` items of each `partition` value in the board's order (the rank a
+    drop gave them, then priority, then id), in one query, as plain rows (a board shows hundreds
+    of cards: no model objects)."""
+    order = [F("board_rank").asc(), F("priority_rank").asc(), F("id").asc()]
+    ranked = qs.annotate(row=Window(RowNumber(), partition_by=[F(partition)], order_by=order))
     return [_card(r) for r in ranked.filter(row__lte=per_column).order_by("row").values(*CARD_COLUMNS)]
 
 
@@ -132,7 +132,7 @@ def board_for(
     per_column: int = 50,
 ) -> Board:
     """Columns by status (the states of one workflow) or by owner (open items), each with its count
-    and its first `per_column` cards by priority then id."""
+    and its first `per_column` cards in the board's order (rank, priority, id)."""
     require_level(actor, project, Level.VIEW)
     if by not in BOARD_KINDS:
         raise ValidationFailed({"by": _("Choose one of: %(choices)s.") % {"choices": ", ".join(BOARD_KINDS)}})

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.web import actor_for
@@ -44,6 +44,7 @@ from projects.queries import board as boards
 from projects.queries import export as exports
 from projects.queries import transition_targets, workflow_states
 from projects.queries.filters import FAR_FUTURE, FILTERS, GROUPS, apply, check_query
+from projects.services import board as board_services
 from projects.services import items as services
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ def _errors(error: ValidationFailed) -> list[str]:
         for message in found if isinstance(found, list) else [found]:
             lines.append(
                 str(message)
-                if field in ("state_id", "item", "set", "blocked_by", "blocks", "other")
+                if field in ("state_id", "item", "set", "blocked_by", "blocks", "other", "after", "before", "by")
                 else f"{field}: {message}"
             )
     return lines
@@ -122,6 +123,17 @@ def _with_groups(items: list[WorkItem], group: str | None) -> list[tuple[str | N
     return rows
 
 
+# The list's columns a person may hide (lists.js keeps the choice); key and title always show.
+CHOOSABLE_COLUMNS = [
+    ("type", gettext_lazy("Type")),
+    ("status", gettext_lazy("Status")),
+    ("owner", gettext_lazy("Owner")),
+    ("priority", gettext_lazy("Priority")),
+    ("points", gettext_lazy("Points")),
+    ("due", gettext_lazy("Due")),
+]
+
+
 @web_view
 def item_list(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
     actor, project = _project(request, workspace, key)
@@ -148,8 +160,9 @@ def item_list(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
         "saved_views": views,
         "can_edit": can_edit,
         "can_manage": project.access >= Level.MANAGE,  # type: ignore[attr-defined]
+        "columns": CHOOSABLE_COLUMNS,
     }
-    return render_page(request, "projects/items.html", context, status=422 if errors else 200)
+    return render_page(request, "projects/items.html", context, partial="results", status=422 if errors else 200)
 
 
 @web_view
@@ -466,8 +479,9 @@ def board(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
 @web_view
 @require_POST
 def board_move(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
-    """A card dropped on another column: a transition (status board) or a new owner (owner board).
-    Answers with the board as it now is, and the reason when the move was refused."""
+    """A card dropped on a column, between the card above it (`after`) and the one below it
+    (`before`): a transition (status board) or a new owner (owner board), and its place. Answers
+    with the board as it now is, and the reason when the move was refused (nothing changed)."""
     actor, project = _project(request, workspace, key)
     by = request.POST.get("by") or "status"
     item_id, value = _int_param(request, "item", request.POST), _int_param(request, "value", request.POST)
@@ -478,14 +492,17 @@ def board_move(request: HttpRequest, workspace: str, key: str) -> HttpResponse:
         raise NotFound()
     notices: list[str] = []
     errors: list[str] = []
+    was = (item.state_id, item.owner_id)
     try:
-        if by == "owner":
-            services.update_item(actor, item, version=item.version, owner_id=value)
+        after, before = _int_param(request, "after", request.POST), _int_param(request, "before", request.POST)
+        item, warnings = board_services.move_card(actor, item, by=by, value=value, after=after, before=before)
+        if by == "owner" and item.owner_id != was[1]:
             notices.append(_("%(key)s now belongs to %(owner)s.") % {"key": item.key, "owner": item.owner})
-        else:
-            item, warnings = services.transition(actor, item, state_id=value)
+        elif by != "owner" and item.state_id != was[0]:
             notices.append(_("%(key)s moved to “%(state)s”.") % {"key": item.key, "state": item.state.name})
-            notices += warnings
+        else:
+            notices.append(_("%(key)s was placed.") % {"key": item.key})
+        notices += warnings
     except ValidationFailed as error:
         errors = [_("%(key)s was not moved:") % {"key": item.key}, *_errors(error)]
     workflow_id = _int_param(request, "workflow", request.POST)
