@@ -2,6 +2,7 @@
 
 from projects import views
 from projects.views import items as views_items
+from projects.views import quick as views_quick
 
 app_name = "projects"
-urlpatterns = [*views.urlpatterns, *views_items.urlpatterns]
+urlpatterns = [*views.urlpatterns, *views_items.urlpatterns, *views_quick.urlpatterns]
