@@ -5,8 +5,9 @@
 (() => {
   // --- Tabs: <div data-tabs> holding <div data-tab-panel id=… data-tab-label=…> sections ---------
 
+  // A section with nothing in it for this reader (an edit form they may not use) gets no tab.
   function panelsOf(container) {
-    return Array.from(container.children).filter((child) => child.hasAttribute("data-tab-panel"));
+    return Array.from(container.children).filter((child) => child.hasAttribute("data-tab-panel") && child.firstElementChild);
   }
 
   function select(container, panel, { focus = false, remember = false } = {}) {
