@@ -3,6 +3,7 @@ of service errors to pages."""
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from core import attachments, queries
 from core.actors import Actor, actor_in
 from core.errors import CadenceError, NotFound, RateLimited, Unauthenticated
-from core.forms import AttachmentForm, CommentForm, LinkForm
+from core.forms import AttachmentForm, CommentForm, LinkForm, ServiceForm
 from core.labels import TYPE_LABELS, field_label
 from core.models import Activity
 from core.pagination import Page, paginate
@@ -221,3 +222,33 @@ def object_url(actor: Actor, target_type: str, target_id: int, fallback: str) ->
     if object_type.web_url is None:
         return fallback
     return object_type.web_url(load_visible(actor, target_type, target_id))
+
+
+# --- Inline editing of a detail page's fields ------------------------------------------------------
+
+
+@dataclass
+class InlineField:
+    """One field of a detail page edited in place (core/inline_field.html): shown as its value, a
+    button that asks `url` for the editor; the editor posts to `url` with the page's version."""
+
+    name: str
+    label: Any
+    url: str
+    display: Any  # text, or safe HTML
+    form: ServiceForm | None = None  # the editor's form (the field and, after a conflict, the version)
+    current: Any = None  # after a conflict: the value as it is now
+    multiline: bool = False
+    page_url: str = ""  # "take theirs" reloads the page, every field as it is now
+
+    @property
+    def bound(self) -> Any:
+        return self.form[self.name] if self.form is not None else None
+
+
+def inline_response(
+    request: HttpRequest, field: InlineField, *, editing: bool, version: int | None = None, status: int = 200
+) -> HttpResponse:
+    """The field shown (with the page's new `version` when a save changed it) or its editor."""
+    context = {"field": field, "new_version": version}
+    return render(request, f"core/inline_field.html#{'editor' if editing else 'display'}", context, status=status)

@@ -176,3 +176,25 @@ class PublicFeedbackForm(ServiceForm):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+
+class QuickFeedbackForm(ServiceForm):
+    """The quick-create dialog of feedback: product, what was said, channel, kind and who said it."""
+
+    product_id = forms.TypedChoiceField(label=_("Product"), coerce=int)
+    content = forms.CharField(
+        label=_("Content"), max_length=MAX_CONTENT, widget=forms.Textarea(attrs={"rows": 3}), strip=True
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=FeedbackChannel.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=FeedbackKind.choices, initial=FeedbackKind.SUGGESTION)
+    customer_name = forms.CharField(label=_("Customer name"), required=False, max_length=200)
+    create_more = forms.BooleanField(label=_("Create more"), required=False)
+
+    def __init__(self, *args: Any, products: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "quick-%s")  # the page behind may have a form with the same fields
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "product_id", products)
+        self.fields["content"].widget.attrs |= {"autofocus": ""}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("product_id", "content", "channel", "kind", "customer_name")}

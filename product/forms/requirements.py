@@ -327,3 +327,24 @@ class BacklogFilterForm(forms.Form):
     def _set(self, name: str, choices: list[tuple[Any, Any]]) -> None:
         field: Any = self.fields[name]
         field.choices = choices
+
+
+class QuickRequirementForm(ServiceForm):
+    """The quick-create dialog of a requirement: product, title, owner and type; the rest is
+    filled in on its page."""
+
+    product_id = _id_choice(_("Product"), required=True)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    owner_id = _id_choice(_("Owner"), required=True)
+    type = forms.ChoiceField(label=_("Type"), choices=RequirementType.choices, initial=RequirementType.FEATURE)
+    create_more = forms.BooleanField(label=_("Create more"), required=False)
+
+    def __init__(self, *args: Any, choices: dict[str, list[tuple[Any, Any]]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "quick-%s")  # the page behind may have a form with the same fields
+        super().__init__(*args, **kwargs)
+        self.set_choices("product_id", choices["product"])
+        self.set_choices("owner_id", choices["owner"])
+        self.fields["title"].widget.attrs |= {"autofocus": "", "autocomplete": "off"}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("title", "owner_id", "type")}

@@ -336,3 +336,31 @@ class MoveForm(ServiceForm):
     def __init__(self, *args: Any, projects: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices("project", projects)
+
+
+class QuickItemForm(ServiceForm):
+    """The quick-create dialog: the fields a new item needs most, in the order Tab reaches them
+    (title, owner, priority, due date, estimate); the project is chosen above the title."""
+
+    project = forms.ChoiceField(label=_("Project"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    owner_id = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    estimate_hours = optional_decimal(_("Estimate (hours)"), 10000)
+    create_more = forms.BooleanField(label=_("Create more"), required=False)
+
+    def __init__(
+        self, *args: Any, projects: list[tuple[str, str]], people: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "quick-%s")  # the page behind may have a form with the same fields
+        super().__init__(*args, **kwargs)
+        self.set_choices("project", projects)
+        self.set_choices("owner_id", people)
+        self.fields["title"].widget.attrs |= {"autofocus": "", "autocomplete": "off"}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for name in ("project", "create_more"):
+            data.pop(name, None)
+        return {name: value for name, value in data.items() if value not in (None, "")}

@@ -99,6 +99,28 @@ def get_project(actor: "Membership", key: str, *, metrics: bool = False) -> Proj
     return _with_access(actor, qs.select_related("workspace").first())
 
 
+def workable_projects(actor: "Membership") -> list[Project]:
+    """The projects the actor may create and edit items in, by key, each with `access` set."""
+    require(actor, "project.view")
+    qs = Project.objects.filter(workspace_id=actor.workspace_id).filter(visible_project_filter(actor, ""))
+    found = []
+    for project in qs.annotate(my_role=_my_role(actor)).select_related("workspace").order_by("key"):
+        project.access = level_of(actor, getattr(project, "my_role", None))  # type: ignore[attr-defined]
+        if project.access >= Level.WORK:  # type: ignore[attr-defined]
+            found.append(project)
+    return found
+
+
+def recent_project_id(actor: "Membership") -> int | None:
+    """The project of the item the actor owns that changed last: where they most likely work now."""
+    return (
+        WorkItem.objects.filter(workspace_id=actor.workspace_id, owner_id=actor.user_id)
+        .order_by("-updated_at")
+        .values_list("project_id", flat=True)
+        .first()
+    )
+
+
 def get_project_by_id(actor: "Membership", project_id: int) -> Project:
     qs = Project.objects.filter(workspace_id=actor.workspace_id, pk=project_id).annotate(my_role=_my_role(actor))
     return _with_access(actor, qs.select_related("workspace").first())

@@ -46,6 +46,7 @@ from projects.queries import transition_targets, workflow_states
 from projects.queries.filters import FAR_FUTURE, FILTERS, GROUPS, apply, check_query
 from projects.services import board as board_services
 from projects.services import items as services
+from projects.views.inline import inline_fields
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -293,6 +294,7 @@ def _item_page(
             "move_form": forms.get("move_form")
             or MoveForm(initial={"version": item.version}, projects=_move_choices(actor, item)),
             "resolution_needed": any("resolution" in s.required_fields for s in targets),
+            "inline": inline_fields(actor, item),
         }
         custom_fields = edit_form.custom_fields
         names = dict(people)

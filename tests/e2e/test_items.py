@@ -1,4 +1,4 @@
-"""Work items in the browser: create with the `c` key, search with `/`, move through rows with j
+"""Work items in the browser: create with the full form, search with `/`, move through rows with j
 and Enter, drag a card across the board (htmx), and axe on every item page."""
 
 import datetime
@@ -24,10 +24,10 @@ def test_keys_board_drag_and_accessibility(page: Page, cast: Cast) -> None:
     slug = cast.workspace.slug
     log_in(page, cast.owner)
 
-    # `c` opens the create form.
+    # The "New item" button opens the full create form (`c` opens the quick dialog: test_quick_create.py).
     page.goto(f"/w/{slug}/projects/WEB/items/")
     with page.expect_navigation():
-        page.keyboard.press("c")
+        page.locator("[data-shortcut-create]").click()
     expect(page.locator("h1")).to_have_text("New item")
     page.fill("#id_title", "Sign-up page")
     page.fill("#id_due_date", (today + datetime.timedelta(days=3)).isoformat())

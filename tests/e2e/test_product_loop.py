@@ -96,6 +96,7 @@ def test_feedback_from_the_public_form_comes_back_as_an_email_when_its_release_s
     pm.get_by_label("Requirement key").fill("REQ-1")
     submit(pm, "Add to release")
     pm.goto(f"/w/{slug}/requirements/{requirement.number}/")
+    pm.locator("#tab-work-tab").click()  # the page's "Work and feedback" tab
     pm.get_by_label("Work item key").fill(work.key)
     submit(pm, "Link")
     requirement.refresh_from_db()

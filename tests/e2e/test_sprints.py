@@ -62,6 +62,7 @@ def test_plan_over_capacity_watch_the_burndown_and_close_with_carry_over(page: P
     # The burndown: nothing done yet, 8 points remain today.
     remaining = page.locator("#burndown polyline.line-remaining")
     before = remaining.get_attribute("points")
+    page.locator("#tab-progress-tab").click()  # the page's "Charts and review" tab, kept by the reload below
     page.get_by_text("The numbers, day by day").click()
     today_row = page.locator("#chart-table tr", has=page.locator(f"th:text-is('{today.isoformat()}')"))
     expect(today_row.locator("td").first).to_have_text("8.0")
