@@ -1,11 +1,11 @@
 """Template filters for the shared vocabulary (core.labels)."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
+from core import numbers
 from core.labels import TYPE_LABELS, VERB_LABELS
 
 register = template.Library()
@@ -40,11 +40,16 @@ def change_value(value: Any) -> str:
 @register.filter
 def plain_number(value: Any) -> str:
     """A decimal as written by a person: 98.2, not 98.2000; 1500, not 1.5E+3."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return numbers.plain_number(value)
+
+
+@register.filter
+def grouped(value: Any) -> str:
+    """A number with the active language's digit grouping: 5000000 → 5,000,000."""
+    return numbers.grouped(value)
+
+
+@register.filter
+def amount(value: Any, unit: str = "") -> str:
+    """A number with its unit, money as the active language writes it: ¥5,000,000 / CNY 5,000,000."""
+    return numbers.amount(value, unit)
