@@ -18,6 +18,7 @@ from core.forms import ActivityFilterForm, AttachmentForm, CommentForm, LinkForm
 from core.pagination import paginate
 from core.web import (
     actor_for,
+    group_repeats,
     is_htmx,
     linkable_types,
     links_context,
@@ -37,8 +38,10 @@ def activity(request: HttpRequest, workspace: str) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     feed = queries.feed_for(actor, verb=filters.get("verb"), target_type=filters.get("target_type"))
     page = paginate(feed, cursor=filters.get("cursor") or None, limit=settings.PAGE_SIZE_DEFAULT)
-    readable_changes(actor, page.items)
-    return render_page(request, "core/activity.html", {"form": form, "page": page}, partial="rows")
+    # Repeats are grouped within a page: a run cut by the page's end goes on as the next page's first line.
+    lines = readable_changes(actor, group_repeats(page.items))
+    context = {"form": form, "page": page, "lines": lines}
+    return render_page(request, "core/activity.html", context, partial="rows")
 
 
 @web_view
