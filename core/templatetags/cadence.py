@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
-from core import numbers
+from core import dates, numbers
 from core.labels import TYPE_LABELS, VERB_LABELS
 
 register = template.Library()
@@ -82,3 +82,9 @@ def relative_time(value: datetime.datetime | None) -> SafeString | str:
         return "—"
     exact = date_format(timezone.localtime(value), "Y-m-d H:i")
     return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, relative_text(value))
+
+
+@register.filter
+def weekday(value: datetime.date | None) -> str:
+    """The day's short weekday name in the active language: Mon / 周一."""
+    return dates.weekday_name(value) if value else ""
