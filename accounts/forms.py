@@ -1,7 +1,5 @@
 """Web forms of people and organisation. Field names are the services' keyword names."""
 
-import functools
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -9,16 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import queries
 from accounts.models import Department, Language, Membership, Team, TeamKind, Theme, User, Workspace
+from core.dates import time_zone_choices
 from core.forms import ServiceForm
 from core.permissions import Role, roles_grantable_by
 from core.widgets import PickerSelect, PickerSelectMultiple
 
 NONE = ("", "—")
-
-
-@functools.cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 def department_choices(actor: Membership, *, exclude: Department | None = None) -> list[tuple[Any, str]]:
@@ -71,12 +65,14 @@ class SignUpForm(ServiceForm):
 class ProfileForm(ServiceForm):
     display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         initial = {"display_name": user.display_name, "language": user.language, "time_zone": user.time_zone}
         super().__init__(*args, initial={**initial, "version": user.version}, **kwargs)
+        # The curated list, with the stored zone kept even when it is an alias no longer listed.
+        self.fields["time_zone"].choices = time_zone_choices(user.time_zone)  # type: ignore[attr-defined]
 
 
 class LanguageForm(forms.Form):

@@ -38,6 +38,7 @@ from accounts.forms import (
 from accounts.models import Membership, TeamKind
 from accounts.web import actor_for
 from core.errors import NotFound
+from core.modules import home_panel_context, home_panels
 from core.pagination import paginate
 from core.permissions import can, outranks_or_equals, require
 from core.queries import feed_for
@@ -45,6 +46,7 @@ from core.web import (
     View,
     client_ip,
     errors_as_pages,
+    group_repeats,
     is_htmx,
     page_from,
     panel_context,
@@ -273,7 +275,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- Workspaces ----------------------------------------------------------------------------------
 
-HOME_ACTIVITY_LENGTH = 10
+HOME_ACTIVITY_LENGTH = 10  # lines of the feed on the home page, repeats grouped
+HOME_ACTIVITY_READ = 100  # the entries read to fill them
 
 
 @web_view
@@ -286,19 +289,19 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @web_view
 def home(request: HttpRequest, workspace: str) -> HttpResponse:
+    """My day: the panels the apps declare (core.modules.HomePanel), in order, and the activity
+    feed with repeats grouped. Each panel reads a bounded number of rows in a few queries."""
     actor = actor_for(request, workspace)
-    counts = []
-    if can(actor, "member.view"):
-        counts.append((_("Members"), queries.members_for(actor).count(), reverse("accounts:people", args=[workspace])))
-    if can(actor, "department.view"):
-        url = reverse("accounts:departments", args=[workspace])
-        counts.append((_("Departments"), queries.departments_for(actor).count(), url))
-    if can(actor, "team.view"):
-        counts.append((_("Teams"), queries.teams_for(actor).count(), reverse("accounts:teams", args=[workspace])))
+    panels = []
+    for panel in home_panels():
+        context = home_panel_context(panel, actor)
+        if context is not None:
+            panels.append((panel, context))
     recent = None
     if can(actor, "activity.view"):
-        recent = readable_changes(actor, paginate(feed_for(actor), cursor=None, limit=HOME_ACTIVITY_LENGTH).items)
-    return render(request, "accounts/home.html", {"counts": counts, "recent": recent})
+        latest = paginate(feed_for(actor), cursor=None, limit=HOME_ACTIVITY_READ).items
+        recent = readable_changes(actor, group_repeats(latest)[:HOME_ACTIVITY_LENGTH])
+    return render(request, "accounts/home.html", {"panels": panels, "recent": recent})
 
 
 @web_view

@@ -30,6 +30,22 @@ class NavEntry:
     exact: bool = False
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the workspace home ("my day"), declared by the app whose objects it shows.
+
+    `context` ("goals.home:check_ins_due") is called with the actor and returns the template's
+    context, or None when the panel is not for this person (no right to see its objects). The
+    template renders its own empty state. The function reads a bounded number of rows with a fixed
+    number of queries, whatever the size of the workspace."""
+
+    name: str  # its id on the page: "home-<name>"
+    title: Any
+    template: str
+    context: str
+    order: int  # place on the home page, across apps
+
+
 class CadenceAppConfig(AppConfig):
     # When Django looks for the AppConfig in an app's apps.py, which imports this class too, only
     # the app's own subclass is a candidate.
@@ -44,6 +60,7 @@ class CadenceAppConfig(AppConfig):
     # The URL module ("goals.urls"), included at the site's root.
     urls: str | None = None
     navigation: Sequence[NavEntry] = ()
+    home_panels: Sequence[HomePanel] = ()
     # Modules imported when the app is ready: they declare capabilities, notification events, hooks
     # and periodic jobs by being imported (`declare(...)`, `@periodic(...)`).
     declarations: Sequence[str] = ()
@@ -76,3 +93,11 @@ def cadence_apps() -> list[CadenceAppConfig]:
 
 def navigation_entries() -> list[NavEntry]:
     return sorted((entry for config in cadence_apps() for entry in config.navigation), key=lambda e: e.order)
+
+
+def home_panels() -> list[HomePanel]:
+    return sorted((panel for config in cadence_apps() for panel in config.home_panels), key=lambda p: p.order)
+
+
+def home_panel_context(panel: HomePanel, actor: Any) -> dict[str, Any] | None:
+    return import_string(panel.context.replace(":", "."))(actor)  # type: ignore[no-any-return]

@@ -19,6 +19,7 @@ from core.forms import ActivityFilterForm, AttachmentForm, CommentForm, LinkForm
 from core.pagination import paginate
 from core.web import (
     actor_for,
+    group_repeats,
     is_htmx,
     linkable_types,
     links_context,
@@ -39,10 +40,12 @@ def activity(request: HttpRequest, workspace: str) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     feed = queries.feed_for(actor, verb=filters.get("verb"), target_type=filters.get("target_type"))
     page = paginate(feed, cursor=filters.get("cursor") or None, limit=settings.PAGE_SIZE_DEFAULT)
-    readable_changes(actor, page.items)
+    # Repeats are grouped within a page: a run cut by the page's end goes on as the next page's first line.
+    lines = readable_changes(actor, group_repeats(page.items))
+    context = {"form": form, "page": page, "lines": lines}
     # htmx asks for more rows ("Load more"), or for the whole feed when a filter chip changes.
     partial = None if request.headers.get("HX-Target") == "activity-region" else "rows"
-    return render_page(request, "core/activity.html", {"form": form, "page": page}, partial=partial)
+    return render_page(request, "core/activity.html", context, partial=partial)
 
 
 @web_view

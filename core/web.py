@@ -1,6 +1,7 @@
 """What every web view shares: the workspace of the request, htmx partials, and the one mapping
 of service errors to pages."""
 
+import datetime
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -159,6 +160,32 @@ def readable_changes(actor: Actor, activities: list[Activity]) -> list[Activity]
             if isinstance(pair, list) and len(pair) == 2
         ]
     return activities
+
+
+# Repeats closer together than this collapse into one line of the feed.
+REPEAT_WINDOW = datetime.timedelta(minutes=30)
+
+
+def group_repeats(activities: list[Activity], window: datetime.timedelta = REPEAT_WINDOW) -> list[Activity]:
+    """Collapse runs of the feed (newest first): consecutive entries by the same actor with the same
+    verb on the same type, each within `window` of the run's newest, become its newest entry with
+    `repeat_count` (1 for a lone entry) and `repeat_labels` (the distinct objects, newest first)."""
+    grouped: list[Activity] = []
+    for a in activities:
+        head = grouped[-1] if grouped else None
+        if (
+            head is not None
+            and (head.actor_id, head.verb, head.target_type) == (a.actor_id, a.verb, a.target_type)
+            and head.created_at - a.created_at <= window
+        ):
+            head.repeat_count += 1  # type: ignore[attr-defined]
+            if a.target_label not in head.repeat_labels:  # type: ignore[attr-defined]
+                head.repeat_labels.append(a.target_label)  # type: ignore[attr-defined]
+            continue
+        a.repeat_count = 1  # type: ignore[attr-defined]
+        a.repeat_labels = [a.target_label]  # type: ignore[attr-defined]
+        grouped.append(a)
+    return grouped
 
 
 def linkable_types(actor: Actor) -> list[tuple[str, Any]]:

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import CadenceAppConfig, NavEntry
+from core.modules import CadenceAppConfig, HomePanel, NavEntry
 
 
 class GoalsConfig(CadenceAppConfig):
@@ -9,6 +9,15 @@ class GoalsConfig(CadenceAppConfig):
     api = "goals.api:router"
     urls = "goals.urls"
     navigation = (NavEntry(_("Goals"), "goals:tree", "goals.view", order=50, icon="target"),)
+    home_panels = (
+        HomePanel(
+            "check-ins",
+            _("Key results to check in"),
+            "goals/home_check_ins.html",
+            "goals.queries.home:check_ins_due",
+            order=30,
+        ),
+    )
     declarations = ("goals.access", "goals.events", "goals.jobs")
     demo = "goals.demo"
     test_world = "goals.tests.world"

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import CadenceAppConfig, NavEntry
+from core.modules import CadenceAppConfig, HomePanel, NavEntry
 
 
 class NotifyConfig(CadenceAppConfig):
@@ -9,6 +9,11 @@ class NotifyConfig(CadenceAppConfig):
     api = "notify.api:router"
     urls = "notify.urls"
     navigation = (NavEntry(_("Notifications"), "notify:inbox", "notification.use", order=20, icon="inbox"),)
+    home_panels = (
+        HomePanel(
+            "unread", _("Mentions and notifications"), "notify/home_unread.html", "notify.queries:home_unread", order=20
+        ),
+    )
     declarations = ("notify.jobs", "notify.services", "notify.triggers")
     demo = "notify.demo"
     test_world = "notify.tests.world"

@@ -1,8 +1,6 @@
 """Web forms of notifications. Field names are the services' keyword names (or the names of the
 service's field errors), so that a service's error lands on its field."""
 
-import functools
-import zoneinfo
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -11,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.dates import time_zone_choices
 from core.forms import ServiceForm
 from notify import queries
 from notify.models import DeliveryStatus, EmailMode, Preferences, ReminderSettings, WebhookEndpoint, WebhookKind
@@ -28,11 +27,6 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-
-
-@functools.cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 def event_choices() -> list[tuple[str, Any]]:
@@ -240,7 +234,7 @@ class ReminderSettingsForm(ServiceForm):
     checkin_hour = forms.TypedChoiceField(label=_("Weekly check-in hour"), coerce=int, choices=HOURS)
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=time_zone_choices,
+        choices=(),
         help_text=_("Days and hours of reminders are counted in this time zone."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -255,3 +249,5 @@ class ReminderSettingsForm(ServiceForm):
             "version": current.version,
         }
         super().__init__(*args, initial=initial, **kwargs)
+        # The curated list, with the stored zone kept even when it is an alias no longer listed.
+        self.fields["time_zone"].choices = time_zone_choices(current.time_zone)  # type: ignore[attr-defined]

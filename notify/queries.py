@@ -2,12 +2,12 @@
 their own inbox; webhooks, deliveries and reminder settings are for workspace owners and admins."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max, QuerySet
 
 from core.errors import NotFound
-from core.permissions import require
+from core.permissions import can, require
 from notify.events import EventType, choice_for, declared, event_types, get_event
 from notify.models import Delivery, EmailMode, Notification, Preferences, ReminderSettings, WebhookEndpoint
 from notify.reminders import reminder_settings
@@ -113,3 +113,22 @@ def get_delivery(actor: "Membership", delivery_id: int) -> Delivery:
 def reminders_of(actor: "Membership") -> ReminderSettings:
     require(actor, "reminder.manage")
     return reminder_settings(actor.workspace_id)
+
+
+# --- The home page ---------------------------------------------------------------------------------
+
+HOME_SHOWN = 8
+MENTIONED = "comment.mentioned"
+
+
+def home_unread(actor: "Membership") -> dict[str, Any] | None:
+    """The home's panel: my latest unread notifications, mentions first, and how many are unread.
+    Two queries (the notification_unread index)."""
+    if not can(actor, "notification.use"):
+        return None
+    unread = list(inbox(actor, unread=True).order_by("-id")[:HOME_SHOWN])
+    for notification in unread:
+        notification.title = title_of(notification)  # type: ignore[attr-defined]
+        notification.is_mention = notification.event == MENTIONED  # type: ignore[attr-defined]
+    unread.sort(key=lambda n: not n.is_mention)  # type: ignore[attr-defined]
+    return {"notifications": unread, "count": unread_count(actor), "empty": not unread}

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import CadenceAppConfig, NavEntry
+from core.modules import CadenceAppConfig, HomePanel, NavEntry
 
 
 class ProductConfig(CadenceAppConfig):
@@ -14,6 +14,11 @@ class ProductConfig(CadenceAppConfig):
         ),
         NavEntry(_("Feedback"), "product:feedback-inbox", "product.view", order=41, icon="message-square"),
         NavEntry(_("Roadmap"), "product:roadmap", "product.view", order=42, icon="map", sections=("releases",)),
+    )
+    home_panels = (
+        HomePanel(
+            "waiting", _("Waiting for me"), "product/home_waiting.html", "product.queries.home:waiting_for_me", order=40
+        ),
     )
     declarations = ("product.access", "product.events", "product.hooks")
     demo = "product.demo"

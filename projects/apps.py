@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import CadenceAppConfig, NavEntry
+from core.modules import CadenceAppConfig, HomePanel, NavEntry
 
 
 class ProjectsConfig(CadenceAppConfig):
@@ -18,6 +18,9 @@ class ProjectsConfig(CadenceAppConfig):
             icon="folder-kanban",
             sections=("items", "sprints", "retro"),
         ),
+    )
+    home_panels = (
+        HomePanel("my-work", _("My work"), "projects/home_my_work.html", "projects.queries.home:my_day", order=10),
     )
     declarations = ("projects.access", "projects.hooks")
     demo = "projects.demo"

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import CadenceAppConfig
+from core.modules import CadenceAppConfig, HomePanel
 
 
 class SprintsConfig(CadenceAppConfig):
@@ -8,6 +8,15 @@ class SprintsConfig(CadenceAppConfig):
     verbose_name = _("Sprints")
     api = "sprints.api:router"
     urls = "sprints.urls"
+    home_panels = (
+        HomePanel(
+            "sprints",
+            _("My active sprints"),
+            "sprints/home_sprints.html",
+            "sprints.queries:my_active_sprints",
+            order=50,
+        ),
+    )
     demo = "sprints.demo"
     test_world = "sprints.tests.world"
     test_access = "sprints.tests.access"

@@ -1,11 +1,15 @@
-"""Chart maths, pure functions: the daily burndown and burnup series of a sprint, velocity, and the
-geometry of a server-drawn SVG line chart."""
+"""Chart maths, pure functions: the daily burndown and burnup series of a sprint and velocity (drawn
+by the one chart helper, core.charts)."""
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.utils.translation import gettext as _
+
+from core.charts import Box, Chart, Series, bar_chart, line_chart
 
 Number = float | int
 
@@ -71,109 +75,53 @@ def average(values: Sequence[Number | Decimal | None]) -> float | None:
     return _round(sum(known) / len(known)) if known else None
 
 
-def _nice_step(span: float) -> float:
-    """A step of 1, 2 or 5 × 10ⁿ that cuts `span` into about four parts."""
-    raw = max(span / 4, 1e-9)
-    magnitude = 10 ** (len(str(int(raw))) - 1) if raw >= 1 else 1
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * magnitude:
-            return float(factor * magnitude)
-    return float(10 * magnitude)
+# --- The charts, laid out by the one chart helper -----------------------------------------------
 
 
-@dataclass(frozen=True)
-class Box:
-    width: int = 640
-    height: int = 260
-    left: int = 44
-    right: int = 12
-    top: int = 12
-    bottom: int = 32
+def _day_labels(days: Sequence[str]) -> list[str]:
+    return [d[5:] for d in days]  # 2026-03-02 → 03-02
 
 
-def line_chart(labels: Sequence[str], lines: Mapping[str, Sequence[Number | None]], box: Box = Box()) -> dict[str, Any]:
-    """Coordinates for an SVG line chart: one polyline per named line (a gap ends it at the first
-    None), y ticks from zero, and up to eight x labels."""
-    known = [float(v) for values in lines.values() for v in values if v is not None]
-    step = _nice_step(max(known, default=0) or 1)
-    top_value = step * max(1, -(-max(known, default=0) // step))
-    plot_w = box.width - box.left - box.right
-    plot_h = box.height - box.top - box.bottom
-    count = len(labels)
-
-    def x(i: int) -> float:
-        return round(box.left + (plot_w * i / (count - 1) if count > 1 else plot_w / 2), 1)
-
-    def y(value: float) -> float:
-        return round(box.top + plot_h - plot_h * value / top_value, 1)
-
-    drawn = []
-    for name, values in lines.items():
-        points = []
-        for i, value in enumerate(values):
-            if value is None:
-                break
-            points.append(f"{x(i)},{y(float(value))}")
-        drawn.append({"name": name, "points": " ".join(points)})
-    ticks = []
-    value = 0.0
-    while value <= top_value + 1e-9:
-        ticks.append({"y": y(value), "label": f"{value:g}"})
-        value += step
-    every = max(1, -(-count // 8))
-    x_ticks = [{"x": x(i), "label": labels[i]} for i in range(0, count, every)]
-    return {
-        "width": box.width,
-        "height": box.height,
-        "left": box.left,
-        "right": box.width - box.right,
-        "top": box.top,
-        "bottom": box.height - box.bottom,
-        "lines": drawn,
-        "y_ticks": ticks,
-        "x_ticks": x_ticks,
-    }
+def burndown_chart(series: dict[str, Any], box: Box = Box()) -> Chart:
+    points = series["burndown"]["points"]
+    return line_chart(
+        title=_("Burndown: points remaining"),
+        labels=_day_labels(series["days"]),
+        series=[
+            Series("ideal", _("Ideal"), points["ideal"], reference=True),
+            Series("remaining", _("Remaining"), points["remaining"]),
+        ],
+        x_label=_("Day"),
+        y_label=_("Remaining"),
+        unit=_("points"),
+        box=box,
+    )
 
 
-def bar_chart(
-    labels: Sequence[str], bars: Mapping[str, Sequence[Number | Decimal | None]], box: Box = Box()
-) -> dict[str, Any]:
-    """Coordinates for an SVG grouped bar chart: per label, one bar per named series side by side
-    (a missing value draws no bar), y ticks from zero."""
-    known = [float(v) for values in bars.values() for v in values if v is not None]
-    step = _nice_step(max(known, default=0) or 1)
-    top_value = step * max(1, -(-max(known, default=0) // step))
-    plot_w = box.width - box.left - box.right
-    plot_h = box.height - box.top - box.bottom
-    slot = plot_w / max(len(labels), 1)
-    width = slot * 0.8 / max(len(bars), 1)
+def burnup_chart(series: dict[str, Any]) -> Chart:
+    points = series["burnup"]["points"]
+    return line_chart(
+        title=_("Burnup: points done and total scope"),
+        labels=_day_labels(series["days"]),
+        series=[
+            Series("total", _("Total scope"), points["total"], reference=True),
+            Series("done", _("Done"), points["done"]),
+        ],
+        x_label=_("Day"),
+        y_label=_("Done"),
+        unit=_("points"),
+    )
 
-    def y(value: float) -> float:
-        return round(box.top + plot_h - plot_h * value / top_value, 1)
 
-    drawn = []
-    for series_index, (name, values) in enumerate(bars.items()):
-        for i, value in enumerate(values):
-            if value is None:
-                continue
-            top = y(float(value))
-            x = box.left + slot * i + slot * 0.1 + width * series_index
-            drawn.append(
-                {"name": name, "x": round(x, 1), "y": top, "width": round(width, 1), "height": round(y(0) - top, 1)}
-            )
-    ticks = []
-    value = 0.0
-    while value <= top_value + 1e-9:
-        ticks.append({"y": y(value), "label": f"{value:g}"})
-        value += step
-    x_ticks = [{"x": round(box.left + slot * (i + 0.5), 1), "label": label} for i, label in enumerate(labels)]
-    return {
-        "width": box.width,
-        "height": box.height,
-        "left": box.left,
-        "right": box.width - box.right,
-        "bottom": box.height - box.bottom,
-        "bars": drawn,
-        "y_ticks": ticks,
-        "x_ticks": x_ticks,
-    }
+def velocity_chart(names: Sequence[str], committed: Sequence[Any], completed: Sequence[Any]) -> Chart:
+    return bar_chart(
+        title=_("Velocity: committed and completed points per sprint"),
+        labels=names,
+        series=[
+            Series("committed", _("Committed points"), committed, reference=True),
+            Series("completed", _("Completed points"), completed),
+        ],
+        x_label=_("Sprint"),
+        y_label=_("Velocity"),
+        unit=_("points"),
+    )

@@ -7,14 +7,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
+from core.permissions import can
 from projects.access import Level, require_level
-from projects.models import Category, Project, WorkItem
-from projects.queries import get_project_by_id, workers_of
+from projects.models import Category, Project, ProjectMember, WorkItem
+from projects.queries import get_project_by_id, visible_project_filter, workers_of
 from sprints import charts
 from sprints.models import RetroNote, Sprint, SprintCapacity, SprintStatus
 
@@ -215,3 +216,38 @@ def get_note(actor: "Membership", note_id: int) -> RetroNote:
         raise NotFound()
     note.sprint.project = get_project_by_id(actor, note.sprint.project_id)
     return note
+
+
+# --- The home page -------------------------------------------------------------------------------
+
+HOME_SPRINTS = 3
+HOME_CHART = charts.Box(width=420, height=200, left=52, right=12, top=12, bottom=44)
+
+
+def my_active_sprints(actor: "Membership", today: datetime.date | None = None) -> dict[str, Any] | None:
+    """The active sprints of the projects I belong to or that hold an item of mine, each with its
+    burndown. Two queries: the sprints, and the points of all their items at once."""
+    if not can(actor, "project.view"):
+        return None
+    today = today or timezone.localdate()
+    mine = Exists(ProjectMember.objects.filter(project_id=OuterRef("project_id"), user_id=actor.user_id)) | Exists(
+        WorkItem.objects.filter(sprint_id=OuterRef("pk"), owner_id=actor.user_id)
+    )
+    sprints = list(
+        Sprint.objects.filter(workspace_id=actor.workspace_id, status=SprintStatus.ACTIVE)
+        .filter(visible_project_filter(actor, "project__"))
+        .filter(mine)
+        .select_related("project")
+        .order_by("end_date", "id")[:HOME_SPRINTS]
+    )
+    done: dict[int, list[charts.Done]] = {s.pk: [] for s in sprints}
+    rows = WorkItem.objects.filter(sprint_id__in=list(done)).values_list("sprint_id", "points", "category", "done_at")
+    for sprint_id, points, category, done_at in rows:
+        done[sprint_id].append(
+            charts.Done(points, timezone.localdate(done_at) if category == Category.DONE and done_at else None)
+        )
+    for sprint in sprints:
+        series = charts.series(sprint.start_date, sprint.end_date, done[sprint.pk], today=today)
+        sprint.burndown = charts.burndown_chart(series, HOME_CHART)  # type: ignore[attr-defined]
+        sprint.days_left = max((sprint.end_date - today).days, 0)  # type: ignore[attr-defined]
+    return {"sprints": sprints, "empty": not sprints}

@@ -65,9 +65,8 @@ def sprint_list(request: HttpRequest, workspace: str, project: str) -> HttpRespo
     page = page_from(request, queries.sprints_of(actor, project_obj), order="-start_date")
     velocity = queries.velocity(actor, project_obj)
     closed = velocity["sprints"]
-    velocity_chart = charts.bar_chart(
-        [s.name for s in closed],
-        {"committed": [s.committed_points for s in closed], "completed": [s.completed_points for s in closed]},
+    velocity_chart = charts.velocity_chart(
+        [s.name for s in closed], [s.committed_points for s in closed], [s.completed_points for s in closed]
     )
     context = {
         "project": project_obj,
@@ -76,17 +75,12 @@ def sprint_list(request: HttpRequest, workspace: str, project: str) -> HttpRespo
         "page": page,
         "velocity": velocity,
         "velocity_chart": velocity_chart,
-        "velocity_legend": [("committed", _("Committed points")), ("completed", _("Completed points"))],
         "form": form if _can_work(project_obj) else None,
     }
     return render_page(request, "sprints/list.html", context, status=form.status)
 
 
 # --- One sprint ----------------------------------------------------------------------------------
-
-
-def _chart(days: list[str], lines: dict[str, list[Any]]) -> dict[str, Any]:
-    return charts.line_chart([d[5:] for d in days], lines)
 
 
 def _sprint_context(actor: Membership, sprint: Sprint, **forms: Any) -> dict[str, Any]:
@@ -133,15 +127,8 @@ def _sprint_context(actor: Membership, sprint: Sprint, **forms: Any) -> dict[str
         "backlog": queries.backlog_of(sprint) if can_work and not closed else [],
         "pull_form": forms.get("pull_form"),
         "capacity_form": forms.get("capacity_form"),
-        "burndown": _chart(
-            days,
-            {"ideal": series["burndown"]["points"]["ideal"], "remaining": series["burndown"]["points"]["remaining"]},
-        ),
-        "burnup": _chart(
-            days, {"total": series["burnup"]["points"]["total"], "done": series["burnup"]["points"]["done"]}
-        ),
-        "burndown_legend": [("ideal", _("Ideal")), ("remaining", _("Remaining"))],
-        "burnup_legend": [("total", _("Total scope")), ("done", _("Done"))],
+        "burndown": charts.burndown_chart(series),
+        "burnup": charts.burnup_chart(series),
         "chart_rows": rows,
         "frozen": series["frozen"],
         "done_items": [i for i in items if i.category == Category.DONE],

@@ -1,11 +1,17 @@
 """Template filters for the shared vocabulary (core.labels)."""
 
-from decimal import Decimal, InvalidOperation
+import datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
+from core import dates, numbers
 from core.labels import TYPE_LABELS, VERB_LABELS
 
 register = template.Library()
@@ -40,11 +46,45 @@ def change_value(value: Any) -> str:
 @register.filter
 def plain_number(value: Any) -> str:
     """A decimal as written by a person: 98.2, not 98.2000; 1500, not 1.5E+3."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return numbers.plain_number(value)
+
+
+@register.filter
+def grouped(value: Any) -> str:
+    """A number with the active language's digit grouping: 5000000 → 5,000,000."""
+    return numbers.grouped(value)
+
+
+@register.filter
+def amount(value: Any, unit: str = "") -> str:
+    """A number with its unit, money as the active language writes it: ¥5,000,000 / CNY 5,000,000."""
+    return numbers.amount(value, unit)
+
+
+# Closer than this to now reads "just now".
+JUST_NOW = datetime.timedelta(minutes=1)
+
+
+def relative_text(value: datetime.datetime, now: datetime.datetime | None = None) -> str:
+    """ "3 hours ago" / "3 小时前", "in 2 days" / "2 天后", or "just now" / "刚刚"."""
+    now = now or timezone.now()
+    if abs(now - value) < JUST_NOW:
+        return _("just now")
+    if value <= now:
+        return _("%(ago)s ago") % {"ago": timesince(value, now, depth=1)}
+    return _("in %(delta)s") % {"delta": timeuntil(value, now, depth=1)}
+
+
+@register.simple_tag
+def relative_time(value: datetime.datetime | None) -> SafeString | str:
+    """A moment as a relative time, with the exact local time on hover: <time datetime title>."""
+    if value is None:
+        return "—"
+    exact = date_format(timezone.localtime(value), "Y-m-d H:i")
+    return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(), exact, relative_text(value))
+
+
+@register.filter
+def weekday(value: datetime.date | None) -> str:
+    """The day's short weekday name in the active language: Mon / 周一."""
+    return dates.weekday_name(value) if value else ""

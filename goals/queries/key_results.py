@@ -6,14 +6,15 @@ number of queries whatever the number of key results and check-ins."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.charts import Box, Chart, Series, line_chart
 from core.errors import NotFound
+from core.numbers import plain_number
 from core.permissions import can, require
 from goals import smart
 from goals.models import CheckIn, CycleStatus, KeyResult, KeyResultLink, LinkKind, Objective
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
 # The check-ins listed under a key result on the objective page; the chart shows them all.
 RECENT_CHECK_INS = 5
 # The history chart's drawing area (SVG user units).
-CHART_WIDTH, CHART_HEIGHT = 320, 120
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 32, 8, 8, 20
+CHART_BOX = Box(width=360, height=170, left=48, right=12, top=10, bottom=40)
 
 
 def key_results_for(actor: "Membership") -> models.QuerySet[KeyResult]:
@@ -95,60 +95,33 @@ def link_label(link: KeyResultLink) -> str:
 # --- The history chart ---------------------------------------------------------------------------
 
 
-@dataclass
-class Chart:
-    """A key result's progress per check-in over its cycle's dates, drawn as inline SVG; `rows` is
-    the same data as a table for those who cannot see the drawing."""
-
-    title: str
-    width: int = CHART_WIDTH
-    height: int = CHART_HEIGHT
-    points: str = ""
-    dots: list[dict[str, Any]] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    y_ticks: list[dict[str, Any]] = field(default_factory=list)
-    x_labels: list[dict[str, Any]] = field(default_factory=list)
-    today_x: float | None = None
-
-
-def _x(day: datetime.date, start: datetime.date, end: datetime.date) -> float:
-    span = max((end - start).days, 1)
-    share = min(1.0, max(0.0, (day - start).days / span))
-    return round(CHART_LEFT + share * (CHART_WIDTH - CHART_LEFT - CHART_RIGHT), 1)
-
-
-def _y(progress: float) -> float:
-    share = min(100.0, max(0.0, progress)) / 100
-    return round(CHART_TOP + (1 - share) * (CHART_HEIGHT - CHART_TOP - CHART_BOTTOM), 1)
+def _share(day: datetime.date, start: datetime.date, end: datetime.date) -> float:
+    return (day - start).days / max((end - start).days, 1)
 
 
 def chart_of(key_result: KeyResult, check_ins: list[CheckIn], start: datetime.date, end: datetime.date) -> Chart:
-    """`check_ins` oldest first; dates in the active time zone."""
-    chart = Chart(title=_("Progress of “%(title)s” per check-in") % {"title": key_result.title})
-    coordinates = []
-    for entry in check_ins:
-        day = timezone.localtime(entry.created_at).date()
-        x, y = _x(day, start, end), _y(entry.progress)
-        coordinates.append(f"{x},{y}")
-        chart.dots.append({"x": x, "y": y, "label": f"{day:%Y-%m-%d}: {entry.progress:.0f} %"})
-        chart.rows.append(
-            {
-                "date": day,
-                "value": entry.value,
-                "progress": entry.progress,
-                "confidence": entry.get_confidence_display(),
-            }
-        )
-    chart.points = " ".join(coordinates)
-    chart.y_ticks = [{"y": _y(p), "label": f"{p}%"} for p in (0, 50, 100)]
-    chart.x_labels = [
-        {"x": _x(start, start, end), "label": f"{start:%m-%d}", "anchor": "start"},
-        {"x": _x(end, start, end), "label": f"{end:%m-%d}", "anchor": "end"},
-    ]
+    """Progress per check-in over the cycle's dates; `check_ins` oldest first, dates in the active
+    time zone. The table adds each check-in's value and confidence."""
+    days = [timezone.localtime(entry.created_at).date() for entry in check_ins]
     today = timezone.localdate()
-    if start <= today <= end:
-        chart.today_x = _x(today, start, end)
-    return chart
+    unit = f" {key_result.unit}" if key_result.unit else ""
+    return line_chart(
+        title=_("Progress of “%(title)s” per check-in") % {"title": key_result.title},
+        labels=[f"{day:%Y-%m-%d}" for day in days],
+        series=[Series("progress", _("Progress"), [entry.progress for entry in check_ins])],
+        x_label=_("Check-in date"),
+        y_label=_("Progress"),
+        unit="%",
+        box=CHART_BOX,
+        y_max=100,
+        positions=[_share(day, start, end) for day in days],
+        x_ticks=[(0.0, f"{start:%m-%d}"), (1.0, f"{end:%m-%d}")],
+        marker=_share(today, start, end) if start <= today <= end else None,
+        columns=[
+            (_("Value"), [f"{plain_number(entry.value)}{unit}" for entry in check_ins]),
+            (_("Confidence"), [entry.get_confidence_display() for entry in check_ins]),
+        ],
+    )
 
 
 # --- The objective page's panel ------------------------------------------------------------------

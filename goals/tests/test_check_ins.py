@@ -129,12 +129,14 @@ def test_the_chart_places_each_check_in_over_the_cycle(world: Any) -> None:
     key_results.check_in(world.actor("member"), kr, value=200, confidence=Confidence.ON_TRACK)
     history = list(CheckIn.objects.filter(key_result=kr).order_by("created_at", "id"))
     chart = chart_of(kr, history, cycle.start_date, cycle.end_date)
-    assert len(chart.dots) == 2 and len(chart.rows) == 2
-    assert [row["progress"] for row in chart.rows] == [50.0, 100.0]
-    (x1, y1), (x2, y2) = [tuple(map(float, p.split(","))) for p in chart.points.split()]
+    (line,) = chart.lines
+    assert len(line["dots"]) == 2 and len(chart.table_rows) == 2
+    assert [row[1] for row in chart.table_rows] == ["50", "100"]
+    (x1, y1), (x2, y2) = [tuple(map(float, p.split(","))) for p in line["points"].split()]
     assert y2 < y1  # higher progress is drawn higher
     assert x1 <= x2
-    assert chart.today_x is not None  # the cycle runs today
+    assert chart.marker_x is not None  # the cycle runs today
+    assert chart.unit == "%" and [t["label"] for t in chart.y_ticks][-1] == "100"
     assert kr.title in chart.title
 
 

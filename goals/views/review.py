@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.web import actor_for
+from core.charts import Box, Chart, Series, bar_chart
 from core.errors import Conflict, ValidationFailed
 from core.permissions import can
 from core.web import web_view
@@ -107,7 +108,6 @@ def report_page(request: HttpRequest, workspace: str, cycle_id: int) -> HttpResp
         "report": found,
         "cycle": found.cycle,
         "chart": chart,
-        "chart_height": len(chart) * 28 + 4,
         "sections": [
             (_("By level"), "levels-heading", [g for g in found.levels if g.objectives]),
             (_("By department"), "departments-heading", found.departments),
@@ -116,13 +116,21 @@ def report_page(request: HttpRequest, workspace: str, cycle_id: int) -> HttpResp
     return render(request, "goals/report.html", context)
 
 
-def _chart(found: report.Report) -> list[dict[str, Any]]:
-    """The bars of the progress chart: one per level with objectives, its width in percent."""
-    bars = []
-    for n, group in enumerate(g for g in found.levels if g.objectives):
-        value = group.average_progress or 0.0
-        bars.append({"label": group.label, "value": value, "y": n * 28, "width": round(value * 3, 1)})
-    return bars
+def _chart(found: report.Report) -> Chart | None:
+    """Average progress per level with objectives, as bars on a 0–100 % axis; None when there are none."""
+    levels = [g for g in found.levels if g.objectives]
+    if not levels:
+        return None
+    return bar_chart(
+        title=_("Average progress by level"),
+        labels=[str(g.label) for g in levels],
+        series=[Series("progress", _("Average progress"), [g.average_progress or 0.0 for g in levels])],
+        x_label=_("Level"),
+        y_label=_("Average progress"),
+        unit="%",
+        y_max=100,
+        box=Box(height=240),
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.web import actor_for
+from core import dates
 from core import export as files
 from core.errors import NotFound, ValidationFailed
 from core.toasts import with_undo
@@ -603,13 +604,14 @@ def calendar_view(request: HttpRequest, workspace: str, key: str) -> HttpRespons
         ]
         for week in weeks
     ]
-    weekdays = [weeks[0][i].strftime("%a") for i in range(7)]
+    weekdays = dates.weekday_names()  # the calendar starts on Monday, in the reader's language
     context = {
         "project": project,
         "tab": "calendar",
         "month": month,
         "grid": grid,
         "weekdays": weekdays,
+        "month_name": dates.month_name(month),
         "today": today,
         "previous": _add_months(month, -1).strftime("%Y-%m"),
         "next": _add_months(month, 1).strftime("%Y-%m"),

@@ -44,32 +44,3 @@ def test_a_one_day_sprint_and_an_empty_one() -> None:
 def test_average() -> None:
     assert charts.average([Decimal(10), Decimal(20), None]) == 15
     assert charts.average([]) is None
-
-
-def test_line_chart_geometry() -> None:
-    box = charts.Box(width=120, height=70, left=10, right=10, top=10, bottom=10)
-    chart = charts.line_chart(["a", "b", "c"], {"up": [0, 5, 10], "gap": [10, None, 0]}, box)
-    up, gap = chart["lines"]
-    assert up["points"] == "10.0,60.0 60.0,35.0 110.0,10.0"
-    assert gap["points"] == "10.0,10.0"  # a line stops at its first missing value
-    assert [t["label"] for t in chart["y_ticks"]] == ["0", "5", "10"]
-    assert [t["label"] for t in chart["x_ticks"]] == ["a", "b", "c"]
-
-
-def test_line_chart_shows_at_most_eight_day_labels() -> None:
-    chart = charts.line_chart([str(i) for i in range(30)], {"flat": [0] * 30})
-    assert len(chart["x_ticks"]) <= 8
-    assert chart["y_ticks"][0]["label"] == "0"
-
-
-def test_bar_chart_geometry() -> None:
-    box = charts.Box(width=120, height=70, left=10, right=10, top=10, bottom=10)
-    chart = charts.bar_chart(["S1", "S2"], {"committed": [10, 5], "completed": [5, None]}, box)
-    # Two slots of 50 px; two bars of 20 px each, side by side after a 5 px margin.
-    assert [(b["name"], b["x"], b["y"], b["width"], b["height"]) for b in chart["bars"]] == [
-        ("committed", 15.0, 10.0, 20.0, 50.0),
-        ("committed", 65.0, 35.0, 20.0, 25.0),
-        ("completed", 35.0, 35.0, 20.0, 25.0),  # S2 has no completed value: no bar
-    ]
-    assert [t["label"] for t in chart["x_ticks"]] == ["S1", "S2"]
-    assert [t["x"] for t in chart["x_ticks"]] == [35.0, 85.0]
