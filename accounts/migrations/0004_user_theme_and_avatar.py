@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_password_reset'),
+        ('accounts', '0003_name_pinyin'),
     ]
 
     operations = [
