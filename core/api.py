@@ -106,7 +106,7 @@ def search(
     request: ApiRequest,
     workspace: WorkspaceSlug,
     q: Annotated[str, Query("", max_length=finder.MAX_QUERY, pattern=r"^[^\x00]*$")] = "",
-    types: Annotated[str | None, Query(None, max_length=400, pattern=r"^[a-z_,]*$")] = None,
+    types: Annotated[str | None, Query(None, max_length=400, pattern=finder.types_pattern())] = None,
     limit: Annotated[int | None, Query(None, ge=1, le=finder.MAX_LIMIT)] = None,
 ) -> Any:
     """Objects of the workspace the caller may see, found by key (`APP-12`, `REQ-4`) or by words of

@@ -176,6 +176,7 @@ FIELD_LABELS = {
     "done": _("Done"),
     "priority": _("Priority"),
     "priority_rank": _("Priority order"),
+    "board_rank": _("Board order"),
     "points": _("Story points"),
     "estimate_hours": _("Estimate (hours)"),
     "logged_hours": _("Logged hours"),

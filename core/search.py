@@ -59,6 +59,15 @@ def searchable_types() -> list[Any]:
     return [t for t in all_types() if t.search is not None]
 
 
+def types_pattern() -> str:
+    """`types` as the schema says it: a comma-separated list of the searchable types' names (the
+    apps have registered their types when the API is built)."""
+    from core.registry import all_types
+
+    names = "|".join(sorted(t.name for t in all_types() if t.search is not None))
+    return rf"^({names})(,({names}))*$" if names else r"^[a-z_,]*$"
+
+
 def check_request(q: str, types: str | None, limit: int | None) -> tuple[str, list[Any], int]:
     """The text, the types and the limit of a search, or ValidationFailed naming the field."""
     from core.registry import all_types
