@@ -274,3 +274,14 @@ for (const toast of document.querySelectorAll("[data-toast=success], [data-toast
   }, 8000);
   toast.addEventListener("focusin", () => window.clearTimeout(timer), { once: true });
 }
+
+// A region that scrolls sideways (a wide table, the tabs, the board) takes the keyboard focus, so
+// that it can be scrolled without a mouse (WCAG 2.1.1; axe: scrollable-region-focusable).
+function focusScrollers() {
+  for (const region of document.querySelectorAll(".table-wrap, .tabs, .board-columns, .gantt-wrap, .roadmap-wrap, .prose pre")) {
+    if (region.scrollWidth > region.clientWidth && !region.hasAttribute("tabindex")) region.setAttribute("tabindex", "0");
+  }
+}
+focusScrollers();
+window.addEventListener("resize", focusScrollers);
+document.addEventListener("htmx:afterSettle", focusScrollers);
