@@ -30,10 +30,10 @@ def test_dark_mode_persists_across_reloads_and_pages(new_page: Callable[..., Pag
     expect(html).to_have_attribute("data-theme", "system")
 
     page.locator("summary", has_text=str(cast.owner)).click()
-    page.get_by_role("group", name="Theme").get_by_role("button", name="Dark").click()
+    with page.expect_response("**/theme/") as saved:  # applied at once, saved by a fetch
+        page.get_by_role("group", name="Theme").get_by_role("button", name="Dark").click()
     expect(html).to_have_attribute("data-theme", "dark")
-    page.wait_for_function("() => true")  # the save is a fetch; wait for it below through the database
-    page.wait_for_timeout(300)
+    assert saved.value.status == 204
     assert User.objects.get(pk=cast.owner.pk).theme == "dark"
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(13, 17, 23)"
@@ -44,9 +44,9 @@ def test_dark_mode_persists_across_reloads_and_pages(new_page: Callable[..., Pag
     expect(html).to_have_attribute("data-theme", "dark")
 
     # Another script (the command palette) switches it by an event.
-    page.evaluate("document.dispatchEvent(new CustomEvent('cadence:set-theme', {detail: {theme: 'light'}}))")
+    with page.expect_response("**/theme/"):
+        page.evaluate("document.dispatchEvent(new CustomEvent('cadence:set-theme', {detail: {theme: 'light'}}))")
     expect(html).to_have_attribute("data-theme", "light")
-    page.wait_for_timeout(300)
     page.reload()
     expect(html).to_have_attribute("data-theme", "light")
 
