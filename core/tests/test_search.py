@@ -163,3 +163,11 @@ def test_a_fixed_number_of_queries_whatever_the_results(world: Any) -> None:
     assert count("page") == few
     # A key-like text adds at most the types' key lookups.
     assert count("WEB-1") <= few + 8
+
+
+def test_a_moved_item_is_found_by_the_key_it_had(world: Any) -> None:
+    item = items.create_item(world.actor("owner"), world.extra["project"], title="Wandering item")
+    old_key = item.key
+    moved = items.move_item_to(world.actor("owner"), item, project_key="OPS", version=item.version)
+    results = _find(world, old_key, types="work_item")
+    assert [(r["id"], r["key"]) for r in results][:1] == [(item.pk, moved.key)]

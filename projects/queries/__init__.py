@@ -231,8 +231,20 @@ def project_id_for_key(actor: "Membership", key: str) -> int | None:
 def item_id_for_key(actor: "Membership", key: str) -> int | None:
     """The id of the item this key ("WEB-12", or a key it had before it moved) names, if the actor
     may see it: links name their target so."""
+    key = key.strip().upper()
+    match = ITEM_KEY.match(key)
+    if not match:
+        return None
     try:
-        return get_item(actor, key.strip().upper(), related=("state",)).pk
+        project = get_project(actor, match.group(1))
+    except NotFound:
+        return None
+    # Only the id: the palette and the pickers look keys up as people type.
+    found = WorkItem.objects.filter(project=project, number=int(match.group(2))).values_list("pk", flat=True).first()
+    if found is not None:
+        return found
+    try:
+        return get_item(actor, key, related=()).pk  # a key the item had before it moved
     except NotFound:
         return None
 
