@@ -115,6 +115,15 @@ def feedback_for(actor: "Membership", query: dict[str, Any] | None = None) -> mo
     return qs.select_related("product", "customer", "submitted_by").prefetch_related(_links_prefetch())
 
 
+def next_new_feedback(actor: "Membership", *, after: int) -> int | None:
+    """The id of the new feedback that follows `after` in the inbox's order (newest first), or the
+    newest new one when none follows: where triage goes on after acting on `after`."""
+    require(actor, "product.view")
+    new = Feedback.objects.filter(workspace_id=actor.workspace_id, status=FeedbackStatus.NEW).exclude(pk=after)
+    ids = new.order_by("-id").values_list("pk", flat=True)
+    return ids.filter(pk__lt=after).first() or ids.first()
+
+
 # --- The inbox as plain rows: a 100-row page is read and serialised without building models ------
 
 FEEDBACK_COLUMNS = (

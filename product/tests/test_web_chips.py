@@ -93,3 +93,28 @@ def test_triage_moves_to_the_next_row(world: Any) -> None:
     assert odd["Location"] == INBOX
     refused = client.post(INBOX + "bulk/", {"ids": [first.pk], "action": "set_status", "status": "lost", "focus": 9})
     assert refused["Location"] == INBOX
+
+
+def test_triage_from_a_detail_opens_the_next_new_feedback(world: Any) -> None:
+    older, newer = make(world, "Older note"), make(world, "Newer note")
+    client = client_for(world)
+    page = client.get(f"{INBOX}{newer.pk}/").content.decode()
+    assert 'name="then" value="next" checked' in page  # new feedback: triage goes on by default
+    status = f"{INBOX}{newer.pk}/status/"
+    response = client.post(status, {"target": "triaged", "version": newer.version, "then": "next"})
+    # The inbox shows the newest first: the next one is the older new feedback.
+    following = Feedback.objects.filter(workspace=world.acme, status="new", pk__lt=newer.pk).order_by("-id").first()
+    assert following is not None and following.pk == older.pk
+    assert response.status_code == 302 and response["Location"] == f"{INBOX}{older.pk}/"
+    assert Feedback.objects.get(pk=newer.pk).status == "triaged"
+    # Without "then", the page stays; with nothing new left, the inbox says so.
+    kept = client.post(f"{INBOX}{older.pk}/status/", {"target": "triaged", "version": older.version})
+    assert kept["Location"] == f"{INBOX}{older.pk}/"
+    Feedback.objects.filter(workspace=world.acme, status="new").update(status="closed")
+    last = Feedback.objects.get(pk=older.pk)
+    done = client.post(f"{INBOX}{last.pk}/status/", {"target": "closed", "version": last.version, "then": "next"})
+    assert done["Location"] == INBOX
+    assert "No new feedback is left to triage." in client.get(INBOX).content.decode()
+    # A refused change stays on the page and goes nowhere else.
+    refused = client.post(f"{INBOX}{last.pk}/status/", {"target": "answered", "version": 1, "then": "next"})
+    assert refused.status_code in (409, 422) and Feedback.objects.get(pk=last.pk).status == "closed"

@@ -240,6 +240,12 @@ def feedback_status(request: HttpRequest, workspace: str, feedback_id: int) -> H
             services.set_status(actor, feedback, status=target, version=form.cleaned_data["version"])
             label = FeedbackStatus(target).label
             messages.success(request, _("The feedback is now “%(status)s”.") % {"status": label})
+            if request.POST.get("then") == "next":  # triage goes on with the next new feedback
+                following = queries_feedback.next_new_feedback(actor, after=feedback.pk)
+                if following is None:
+                    messages.info(request, _("No new feedback is left to triage."))
+                    return redirect("product:feedback-inbox", workspace)
+                return redirect("product:feedback", workspace, following)
             return redirect("product:feedback", workspace, feedback.pk)
         if form.conflict is not None:
             form.add_error(None, _("Someone else changed this feedback meanwhile; here it is as it is now."))
