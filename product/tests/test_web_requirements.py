@@ -185,7 +185,7 @@ def test_the_backlog_shows_when_each_requirement_was_updated_in_the_readers_lang
     page = text(client_for(world, language="zh-hans").get(BACKLOG))
     assert '<th scope="col">更新时间</th>' in page
     row = page[page.index("Stale idea") :]
-    assert re.match(r'.*?<td><time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">2\xa0天前</time></td>', row, re.S)
+    assert re.match(r'.*?<td><time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">2\xa0日前</time></td>', row, re.S)
 
 
 def test_manual_order_marks_disagreement_and_offers_moves(world: Any) -> None:
