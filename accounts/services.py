@@ -9,7 +9,6 @@ import logging
 import re
 import secrets
 import threading
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +39,7 @@ from accounts.models import (
 )
 from accounts.names import pinyin_of
 from accounts.queries import active_member_user
-from core import ratelimit
+from core import dates, ratelimit
 from core.activity import diff, record, snapshot
 from core.attachments import read_file, remove_file, write_file
 from core.errors import NotFound, PermissionDenied, Unauthenticated, ValidationFailed
@@ -64,8 +63,9 @@ def hash_secret(secret: str) -> str:
 # --- Users -------------------------------------------------------------------------------------
 
 
-def _check_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+def _check_time_zone(value: str, stored: str | None = None) -> None:
+    """The profile's list: a listed zone, or the one already stored."""
+    if not dates.is_offered_zone(value, stored):
         raise ValidationFailed({"time_zone": _("Unknown time zone.")})
 
 
@@ -109,7 +109,7 @@ def create_user(
         raise ValidationFailed(errors)
     _check_language(language)
     time_zone = time_zone or settings.DEFAULT_USER_TIME_ZONE
-    _check_time_zone(time_zone)
+    _check_time_zone(time_zone, settings.DEFAULT_USER_TIME_ZONE)
     user = User(
         email=email,
         username=username,
@@ -149,7 +149,7 @@ def update_profile(
         user.language = language
         fields.append("language")
     if time_zone is not UNSET:
-        _check_time_zone(time_zone)
+        _check_time_zone(time_zone, user.time_zone)
         user.time_zone = time_zone
         fields.append("time_zone")
     if theme is not UNSET:

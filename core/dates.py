@@ -118,6 +118,17 @@ def _grouped_choices(language: str, day: datetime.date) -> tuple[tuple[Any, tupl
     return tuple(groups)
 
 
+@functools.cache
+def _offered() -> frozenset[str]:
+    return frozenset(COMMON_ZONES) | frozenset(canonical_zones())
+
+
+def is_offered_zone(name: str, stored: str | None = None) -> bool:
+    """The rule of the time-zone select, for the services as well as the forms: a listed zone, or
+    the zone already stored (an alias such as "PRC" that was valid when it was saved)."""
+    return name in _offered() or (bool(name) and name == stored and name in zoneinfo.available_timezones())
+
+
 def time_zone_choices(current: str | None = None) -> list[tuple[Any, Any]]:
     """Choices for a time-zone select, grouped: the common zones first, then every canonical zone
     by region. A stored zone that is valid but not listed (an alias such as "PRC") is kept, first,

@@ -3,7 +3,6 @@ and reminder settings. Events are raised through notify.events.emit, not here.""
 
 import datetime
 import uuid
-import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import outbound
+from core import dates, outbound
 from core.activity import record
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.permissions import EVERYONE, STAFF, declare, require
@@ -309,9 +308,7 @@ def update_reminder_settings(actor: "Membership", *, version: int, **changes: An
     clean: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "time_zone":
-            if value not in zoneinfo.available_timezones():
-                raise ValidationFailed({"time_zone": _("Choose a time zone such as Asia/Shanghai.")})
-            clean[name] = value
+            clean[name] = value  # checked below, against the stored zone
         elif name in REMINDER_LIMITS:
             low, high, message = REMINDER_LIMITS[name]
             if not isinstance(value, int) or not low <= value <= high:
@@ -319,6 +316,9 @@ def update_reminder_settings(actor: "Membership", *, version: int, **changes: An
             clean[name] = value
     with transaction.atomic():
         current, _created = ReminderSettings.objects.get_or_create(workspace_id=actor.workspace_id)
+        # The settings' list: a listed zone, or the one already stored.
+        if "time_zone" in clean and not dates.is_offered_zone(clean["time_zone"], current.time_zone):
+            raise ValidationFailed({"time_zone": _("Choose a time zone such as Asia/Shanghai.")})
         before = {name: getattr(current, name) for name in clean}
         for name, value in clean.items():
             setattr(current, name, value)

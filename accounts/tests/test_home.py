@@ -85,6 +85,7 @@ def test_key_results_waiting_for_a_check_in(world: Any) -> None:
     KeyResult.objects.filter(pk=world.extra["other_key_result"].pk).update(last_check_in_at=None)
     html = panel(page_of(world), "check-ins")
     assert kr.title in html and world.extra["other_key_result"].title not in html
+    assert re.search(r'<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">1\xa0(周|week)', html)  # 8 days ago
     KeyResult.objects.filter(pk=kr.pk).update(last_check_in_at=timezone.now())
     assert kr.title not in panel(page_of(world), "check-ins")  # checked in this week
 

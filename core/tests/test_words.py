@@ -11,10 +11,15 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone, translation
 
+from accounts import services as accounts
 from accounts.forms import ProfileForm
 from accounts.models import User
 from core import dates, numbers
+from core.errors import ValidationFailed
 from core.templatetags.cadence import relative_text
+from notify import services as notify
+from notify.forms import ReminderSettingsForm
+from notify.models import ReminderSettings
 
 
 def render(text: str, **context: Any) -> str:
@@ -94,6 +99,27 @@ def test_a_stored_zone_that_was_valid_stays_valid(world: Any) -> None:
     with translation.override("zh-hans"):
         html = str(ProfileForm(user)["time_zone"])
     assert '<optgroup label="常用">' in html and 'value="Asia/Shanghai"' in html and "中国（上海）时间" in html
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_what_the_list_does_not_offer_and_keep_a_stored_alias(world: Any) -> None:
+    user = world.users["member"]
+    for bogus in ("Factory", "localtime", "posixrules"):
+        with pytest.raises(ValidationFailed):
+            accounts.update_profile(user, version=user.version, time_zone=bogus)
+    with pytest.raises(ValidationFailed):
+        accounts.update_profile(user, version=user.version, time_zone="PRC")  # an alias, not listed
+    accounts.update_profile(user, version=user.version, time_zone="Asia/Kolkata")
+
+    admin = world.members["admin"]
+    with pytest.raises(ValidationFailed):
+        notify.update_reminder_settings(admin, version=1, time_zone="Factory")
+    stored = ReminderSettings.objects.create(workspace=world.acme, time_zone="Asia/Calcutta")  # from before the list
+    assert ReminderSettingsForm(stored).fields["time_zone"].choices[0] == ("Asia/Calcutta", "Asia/Calcutta")  # type: ignore[attr-defined]
+    kept = notify.update_reminder_settings(admin, version=1, time_zone="Asia/Calcutta", due_soon_days=2)
+    assert kept.time_zone == "Asia/Calcutta" and kept.due_soon_days == 2
+    with pytest.raises(ValidationFailed):
+        notify.update_reminder_settings(admin, version=kept.version, time_zone="Factory")
 
 
 @pytest.mark.parametrize(

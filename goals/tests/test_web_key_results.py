@@ -348,3 +348,15 @@ def test_the_links_page_reads_the_same_for_3_and_30_links(world: Any, django_ass
     link(27)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url("key-result-link", kr.pk)).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "money"), [("zh-hans", "¥5,000,000"), ("en", "CNY 5,000,000")])
+def test_a_currency_result_shows_grouped_money_in_the_readers_language(world: Any, language: str, money: str) -> None:
+    kr = world.extra["key_result"]
+    KeyResult.objects.filter(pk=kr.pk).update(
+        metric=Metric.CURRENCY, unit="CNY", start_value=0, target_value=Decimal(5000000), current_value=1250000
+    )
+    client = client_for(world)
+    User.objects.filter(pk=world.users["member"].pk).update(language=language)
+    page = text(client.get(url("objective", world.extra["objective"].pk)))
+    assert money in page and "5000000" not in page

@@ -2,12 +2,14 @@
 the keyboard's move buttons, the disagreement marker), a requirement (workflow, scores, links,
 demand, edits and conflicts), the comparison of versions, both languages and query counts."""
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from product import queries
@@ -175,6 +177,15 @@ def test_backlog_orders_filters_and_refuses_undeclared_parameters(world: Any) ->
     assert numbers_in(refused) == [3, 1, 2]
     unknown = client.get(BACKLOG, {"order_by": "title"})
     assert unknown.status_code == 200  # not a filter of the list: the page's own parameters pass
+
+
+def test_the_backlog_shows_when_each_requirement_was_updated_in_the_readers_language(world: Any) -> None:
+    stale = make(world, "Stale idea")
+    Requirement.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - datetime.timedelta(days=2, hours=1))
+    page = text(client_for(world, language="zh-hans").get(BACKLOG))
+    assert '<th scope="col">更新时间</th>' in page
+    row = page[page.index("Stale idea") :]
+    assert re.match(r'.*?<td><time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">2\xa0日前</time></td>', row, re.S)
 
 
 def test_manual_order_marks_disagreement_and_offers_moves(world: Any) -> None:

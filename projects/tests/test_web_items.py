@@ -3,6 +3,7 @@ edit, conflicts, transitions, dependencies, time, move), timeline, calendar, My 
 and query counts."""
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -71,6 +72,18 @@ def test_list_groups_with_headers(world: Any) -> None:
     assert 'class="group-row"' in response.content.decode()
     by_owner = client_for(world).get(LIST, {"group": "owner"})
     assert len([h for h, _i in by_owner.context["rows"] if h]) == 2
+
+
+def test_list_shows_when_each_item_was_updated_with_the_exact_time_on_hover(world: Any) -> None:
+    item = make(world, "Stale page")
+    WorkItem.objects.filter(pk=item.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=3, minutes=5))
+    User.objects.filter(pk=world.users["owner"].pk).update(time_zone="Asia/Shanghai")
+    page = client_for(world).get(LIST).content.decode()
+    assert '<th scope="col">Updated</th>' in page
+    row = page[page.index("Stale page") :]
+    assert re.match(
+        r'.*?<td><time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">3\xa0hours ago</time></td>', row, re.S
+    )
 
 
 def test_list_is_paged_with_a_next_link(world: Any, settings: Any) -> None:

@@ -133,6 +133,7 @@ CHOOSABLE_COLUMNS = [
     ("priority", gettext_lazy("Priority")),
     ("points", gettext_lazy("Points")),
     ("due", gettext_lazy("Due")),
+    ("updated", gettext_lazy("Updated")),
 ]
 
 

@@ -116,7 +116,7 @@ def test_an_objective_with_two_key_results_is_checked_checked_in_and_rolled_up(n
     ]
     page.goto(f"/w/{slug}/goals/objectives/{objective.pk}/")
     card = page.locator(f"#kr-{score.pk}")
-    expect(card.locator("svg.chart circle")).to_have_count(2)
+    expect(card.locator("svg.chart-svg circle")).to_have_count(2)
     expect(card).to_contain_text("Slower than hoped.")
     expect(card).to_contain_text("At risk")
     # The score is half way (weight 1), the tickets at 0 (weight 1): the objective is at 25 %.

@@ -60,7 +60,7 @@ def test_plan_over_capacity_watch_the_burndown_and_close_with_carry_over(page: P
     expect(page.locator(f"#plan-{cast.owner.pk}")).to_contain_text("Over capacity")
 
     # The burndown: nothing done yet, 8 points remain today.
-    remaining = page.locator("#burndown polyline.line-remaining")
+    remaining = page.locator("#burndown .chart-remaining polyline")
     before = remaining.get_attribute("points")
     page.locator("#tab-progress-tab").click()  # the page's "Charts and review" tab, kept by the reload below
     page.get_by_text("The numbers, day by day").click()
@@ -69,7 +69,7 @@ def test_plan_over_capacity_watch_the_burndown_and_close_with_carry_over(page: P
 
     WorkItem.objects.filter(pk=login.pk).update(category=Category.DONE, done_at=timezone.now())
     page.reload()
-    assert page.locator("#burndown polyline.line-remaining").get_attribute("points") != before
+    assert page.locator("#burndown .chart-remaining polyline").get_attribute("points") != before
     page.get_by_text("The numbers, day by day").click()
     expect(today_row.locator("td").first).to_have_text("3.0")
     expect(page.locator("#done-items")).to_contain_text("Login screen")
