@@ -82,3 +82,38 @@ def test_who_may_edit_requirements_and_feedback_in_place(world: Any) -> None:
     requirement.refresh_from_db()
     feedback.refresh_from_db()
     assert (requirement.version, feedback.version) == versions
+
+
+def test_a_save_bumps_the_page_version_and_readers_get_no_editor(world: Any) -> None:
+    requirement, feedback = world.extra["requirement"], world.extra["feedback"]
+    read_at = requirement.version
+    saved = client_for(world).post(
+        f"/w/acme/requirements/{requirement.number}/inline/source/",
+        {"source": "customer", "version": read_at},
+        headers=HTMX,
+    )
+    # The saved value, and the page's version moved on (out of band) for the next field's save.
+    assert f'id="page-version" name="version" value="{read_at + 1}" hx-swap-oob="true"' in saved.content.decode()
+    requirement.refresh_from_db()
+    assert (requirement.source, requirement.version) == ("customer", read_at + 1)
+    guest = client_for(world, "guest")
+    for page in (f"/w/acme/requirements/{requirement.number}/", f"/w/acme/feedback/{feedback.pk}/"):
+        text = guest.get(page).content.decode()
+        assert "/inline/" not in text and 'id="page-version"' not in text
+    assert guest.get(f"/w/acme/feedback/{feedback.pk}/inline/kind/", {"edit": "1"}, headers=HTMX).status_code == 403
+
+
+def test_another_workspaces_requirement_or_feedback_is_not_found(world: Any) -> None:
+    other_requirement, other_feedback = world.extra["other_requirement"], world.extra["other_feedback"]
+    owner = client_for(world, "owner")  # acme's owner, not a member of the other workspace
+    attempts = (
+        (f"/w/{world.other.slug}/requirements/{other_requirement.number}/inline/title/", {"title": "Mine"}),
+        (f"/w/acme/feedback/{other_feedback.pk}/inline/kind/", {"kind": "complaint"}),
+        (f"/w/{world.other.slug}/feedback/{other_feedback.pk}/inline/kind/", {"kind": "complaint"}),
+    )
+    for url, data in attempts:
+        assert owner.post(url, {**data, "version": 1}, headers=HTMX).status_code == 404
+        assert owner.get(url, {"edit": "1"}, headers=HTMX).status_code == 404
+    other_requirement.refresh_from_db()
+    other_feedback.refresh_from_db()
+    assert (other_requirement.title, other_feedback.kind) == ("Hidden requirement", "suggestion")
