@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound, ValidationFailed
-from core.permissions import require
+from core.permissions import can, require
 from goals import smart
 from goals.models import LEVEL_ORDER, Cycle, CycleStatus, KeyResult, Objective, ObjectiveLevel
 
@@ -136,6 +136,14 @@ def get_objective(actor: "Membership", objective_id: int) -> Objective:
     if objective is None:
         raise NotFound()
     return objective
+
+
+def may_change(actor: "Membership", objective: Objective) -> bool:
+    """Whether the page offers the objective's edit form and editors: not in a read-only cycle, and
+    a company objective for owners and admins only (the services check the same on saving)."""
+    if objective.cycle.read_only or not can(actor, "goals.edit"):
+        return False
+    return objective.level != ObjectiveLevel.COMPANY or can(actor, "goals.manage")
 
 
 def findings_of(objective: Objective) -> list[smart.Finding]:

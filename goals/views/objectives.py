@@ -29,6 +29,7 @@ from goals.forms.objectives import (
 )
 from goals.models import Cycle, CycleStatus, Objective, ObjectiveLevel
 from goals.services import cycles, objectives
+from goals.views.inline import inline_fields
 from goals.views.tree_html import tree_rows_html
 
 W = "w/<slug:workspace>/goals/"
@@ -207,19 +208,13 @@ def key_results_panel(request: HttpRequest, actor: Any, objective: Objective) ->
     return render_to_string("goals/_key_results.html", {**panel(actor, objective), "actor": actor}, request=request)
 
 
-def _may_change(actor: Any, objective: Objective) -> bool:
-    """What the page offers: the services decide (company objectives are for owners and admins)."""
-    if objective.cycle.read_only or not can(actor, "goals.edit"):
-        return False
-    return objective.level != ObjectiveLevel.COMPANY or can(actor, "goals.manage")
-
-
 @web_view
 def objective_page(request: HttpRequest, workspace: str, objective_id: int) -> HttpResponse:
     """The objective: level, owner, own progress and roll-up, its key results, its SMART findings,
     the path above it and the objectives aligned to it."""
     actor = actor_for(request, workspace)
     objective = queries.get_objective(actor, objective_id)
+    may_change = queries.may_change(actor, objective)
     context = {
         "objective": objective,
         "cycle": objective.cycle,
@@ -227,7 +222,8 @@ def objective_page(request: HttpRequest, workspace: str, objective_id: int) -> H
         "children": queries.children_of(actor, objective),
         "findings": queries.findings_of(objective),
         "key_results_panel": key_results_panel(request, actor, objective),
-        "can_change": _may_change(actor, objective),
+        "can_change": may_change,
+        "inline": inline_fields(actor, objective) if may_change else {},
         **panel_context(actor, "objective", objective.pk),
     }
     return render(request, "goals/objective.html", context)

@@ -36,6 +36,7 @@ from product.queries import feedback as queries_feedback
 from product.services import feedback as services
 from product.services import imports
 from product.services.feedback import STATUS_TRANSITIONS
+from product.views.inline import feedback_fields
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -204,6 +205,7 @@ def _feedback_page(
             "link_form": forms.get("link_form") or LinkForm(),
             "status_form": forms.get("status_form"),
             "targets": [FeedbackStatus(s) for s in STATUS_TRANSITIONS[feedback.status]],
+            "inline": feedback_fields(actor, feedback),
         }
     return render_page(request, "product/feedback.html", context, status=status)
 

@@ -35,6 +35,7 @@ from product.forms.requirements import (
 )
 from product.models import Product, Requirement, RequirementStatus, ScoringModel
 from product.services import products, requirements
+from product.views.inline import requirement_fields
 
 if TYPE_CHECKING:
     from accounts.models import Membership
@@ -359,6 +360,7 @@ def _requirement_page(
         ],
         "analysis": [(ANALYSIS_LABELS[name], _analysis_value(requirement, name)) for name in ANALYSIS_LABELS],
         "can_edit": can(actor, "product.edit"),
+        "inline": requirement_fields(actor, requirement) if can(actor, "product.edit") else {},
         "transition_form": forms.get("transition_form")
         or TransitionForm(
             initial={"version": requirement.version},

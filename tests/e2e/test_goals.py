@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from accounts.queries import membership_for
 from goals.models import CheckIn, KeyResult, Objective
 from goals.services import cycles, key_results, objectives
@@ -173,3 +174,44 @@ def test_goals_pages_have_no_serious_violations(new_page: Any, cast: Cast, langu
         assert response is not None and response.status == 200, path
         found += severe_violations(page)
     assert not found
+
+
+def test_an_objective_edited_in_place_and_its_conflict(new_page: Any, cast: Cast) -> None:
+    owner = membership_for(cast.owner, cast.workspace.slug)
+    today = timezone.localdate()
+    cycle = cycles.create_cycle(owner, kind="quarter", start_date=today, end_date=today + datetime.timedelta(days=80))
+    objective = objectives.create_objective(
+        owner, cycle, title="Ship the mobile app this quarter", level="company", owner_id=cast.owner.pk
+    )
+    User.objects.filter(pk=cast.admin.pk).update(language="en")
+    url = f"/w/{cast.workspace.slug}/goals/objectives/{objective.pk}/"
+    first, second = new_page(), new_page()
+    log_in(first, cast.owner)
+    log_in(second, cast.admin)
+    first.goto(url)
+    second.goto(url)
+
+    # The first writes the description in place: Enter is a new line, Ctrl+Enter saves.
+    description = first.locator("[data-inline-field=description]")
+    description.get_by_role("button", name="Edit").click()
+    editor = description.get_by_role("textbox")
+    expect(editor).to_be_focused()
+    editor.fill("For iOS and Android")
+    editor.press("Control+Enter")
+    expect(description).to_contain_text("For iOS and Android")
+    objective.refresh_from_db()
+    assert objective.description == "For iOS and Android"
+
+    # The second, who read the page before, changes the title: the conflict shows the field as it
+    # is now and writes nothing; overwriting saves theirs.
+    title = second.locator("[data-inline-field=title]")
+    title.locator(".inline-value").click()
+    title.get_by_role("textbox").fill("Ship the mobile app by June")
+    title.get_by_role("textbox").press("Enter")
+    expect(title.get_by_role("alert")).to_contain_text("It is now: Ship the mobile app this quarter")
+    objective.refresh_from_db()
+    assert objective.title == "Ship the mobile app this quarter"
+    title.get_by_role("button", name="Overwrite").click()
+    expect(title.locator(".inline-value")).to_contain_text("Ship the mobile app by June")
+    objective.refresh_from_db()
+    assert (objective.title, objective.description) == ("Ship the mobile app by June", "For iOS and Android")
