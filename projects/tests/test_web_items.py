@@ -79,10 +79,13 @@ def test_list_shows_when_each_item_was_updated_with_the_exact_time_on_hover(worl
     WorkItem.objects.filter(pk=item.pk).update(updated_at=timezone.now() - datetime.timedelta(hours=3, minutes=5))
     User.objects.filter(pk=world.users["owner"].pk).update(time_zone="Asia/Shanghai")
     page = client_for(world).get(LIST).content.decode()
-    assert '<th scope="col">Updated</th>' in page
+    assert '<th scope="col" data-col="updated">Updated</th>' in page
     row = page[page.index("Stale page") :]
     assert re.match(
-        r'.*?<td><time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d">3\xa0hours ago</time></td>', row, re.S
+        r'.*?<td data-col="updated"><time datetime="[^"]+" '
+        r'title="\d{4}-\d\d-\d\d \d\d:\d\d">3\xa0hours ago</time></td>',
+        row,
+        re.S,
     )
 
 
