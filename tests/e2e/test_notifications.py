@@ -35,12 +35,13 @@ def test_assign_and_mention_reach_the_inbox_and_the_mailbox(
     # alice assigns the item to carol, then mentions her in a comment.
     alice = new_page()
     log_in(alice, cast.owner)
-    alice.goto(f"/w/{slug}/items/{item.key}/")
+    alice.goto(f"/w/{slug}/items/{item.key}/#tab-edit")
     edit = alice.locator("#edit-item")
     pick(edit, "Owner", "carol", str(carol))
     with alice.expect_navigation():
         edit.get_by_role("button", name="Save").click()
     expect(alice.locator(".facts")).to_contain_text(str(carol))
+    alice.locator("#tab-discussion-tab").click()
     alice.locator("#comments textarea[name=body]").fill("@carol please review")
     alice.get_by_role("button", name="Add comment").click()
     expect(alice.locator("#comments .comment")).to_contain_text("please review")

@@ -2,10 +2,13 @@
 and by a Chinese word of its title and opened from the keyboard, recent objects, actions, and axe on
 the open palette."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.queries import membership_for
+from product.services import products
 from projects import services
 from projects.services import items
 from tests.e2e.conftest import Cast, log_in
@@ -67,8 +70,23 @@ def test_the_palette_finds_and_opens_items(page: Page, cast: Cast) -> None:
 
 def test_an_action_creates_through_quick_create_or_the_create_page(page: Page, cast: Cast) -> None:
     slug = cast.workspace.slug
+    products.create_product(membership_for(cast.owner, slug), name="Cadence App")
     log_in(page, cast.owner)
     page.goto(f"/w/{slug}/")
+    page.keyboard.press("Control+k")
+    page.get_by_role("combobox").fill("requirement")
+    page.get_by_role("option", name="Create a requirement").click()
+    # Quick create takes it (its dialog opens on the requirement's form), and the page stays.
+    dialog = page.locator("#quick-create")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("form")).to_have_attribute("hx-post", re.compile("requirement"))
+    assert page.url.endswith(f"/w/{slug}/")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    # Where nothing takes the event, the action goes to the create page.
+    page.evaluate(
+        """() => document.addEventListener("cadence:quick-create", (e) => e.stopImmediatePropagation(), true)"""
+    )
     page.keyboard.press("Control+k")
     page.get_by_role("combobox").fill("requirement")
     with page.expect_navigation():

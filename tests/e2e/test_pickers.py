@@ -32,7 +32,7 @@ def test_owner_parent_dependency_and_collaborator_pickers(page: Page, cast: Cast
     login = items.create_item(owner, project, title="重做登录页面")
     beta = services.create_milestone(owner, project, name="Beta", due_date=datetime.date(2030, 1, 1))
     log_in(page, cast.owner)
-    page.goto(f"/w/{cast.workspace.slug}/items/{item.key}/")
+    page.goto(f"/w/{cast.workspace.slug}/items/{item.key}/#tab-edit")
     edit = page.locator("#edit-item")
 
     # The owner picker finds 林悦 by the initials of her name's pinyin; the option shows her avatar.
@@ -86,6 +86,7 @@ def test_owner_parent_dependency_and_collaborator_pickers(page: Page, cast: Cast
     expect(page.locator(".facts")).to_contain_text("林悦")
 
     # The dependency picker finds an item by a word of its Chinese title.
+    page.locator("#tab-work-tab").click()
     pick(page.locator("#dependency"), "Item key", "登录", login.key)
     expect(page.locator("#dependency input[name=item]")).to_have_value(login.key)
     with page.expect_navigation():
