@@ -82,7 +82,9 @@ def test_the_url_round_trip(world: Any) -> None:
     view = SavedView.objects.get(name="Hot bugs")
     assert view.query == {"priority": "urgent", "type": "bug"}
     assert keys_in(client.get(response["Location"])) == ["WEB-4"]
-    assert 'href="?priority=urgent&amp;type=bug"' in client.get(LIST).content.decode()
+    # (PostgreSQL's jsonb keeps the keys in its own order: the link is compared as a query.)
+    links = re.findall(r'href="\?([^"]*)"', client.get(LIST).content.decode())
+    assert {"priority": ["urgent"], "type": ["bug"]} in [parse_qs(link.replace("&amp;", "&")) for link in links]
 
 
 def test_the_column_chooser(world: Any) -> None:
