@@ -279,3 +279,33 @@ def inline_response(
     """The field shown (with the page's new `version` when a save changed it) or its editor."""
     context = {"field": field, "new_version": version}
     return render(request, f"core/inline_field.html#{'editor' if editing else 'display'}", context, status=status)
+
+
+def answer_inline(
+    request: HttpRequest,
+    obj: Any,
+    name: str,
+    *,
+    field: Callable[..., InlineField],  # (obj, form=None, current=…): the field as the page shows it
+    form: Callable[[Any, Any], ServiceForm],  # (obj, data): the form of the one field and the version
+    require_edit: Callable[[], None],  # raises where the page offers no editor
+    save: Callable[[Any, Any, int], None],  # (obj, value, version), through the type's service
+    reload: Callable[[], Any],  # the object as the database has it now
+    display: Callable[[Any], Any],  # an object's value of the field, as text
+) -> HttpResponse:
+    """A field edited in place. GET: the value, or its editor (?edit=1); POST: save it at the page's
+    version, or show the editor again with its errors or, after a conflict, the value as it is now."""
+    if request.method != "POST":
+        if request.GET.get("edit"):
+            require_edit()
+            return inline_response(request, field(obj, form(obj, None)), editing=True)
+        return inline_response(request, field(obj), editing=False)
+    require_edit()
+    bound = form(obj, request.POST)
+    if bound.is_valid():
+        with bound.service_errors():
+            save(obj, bound.cleaned_data[name], bound.cleaned_data["version"])
+            obj = reload()
+            return inline_response(request, field(obj), editing=False, version=obj.version)
+    current = (display(reload()) or "—") if bound.conflict is not None else None
+    return inline_response(request, field(obj, bound, current=current), editing=True, status=bound.status)

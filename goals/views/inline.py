@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from accounts.web import actor_for
 from core.errors import NotFound, PermissionDenied
 from core.forms import ServiceForm
-from core.web import InlineField, inline_response, web_view
+from core.web import InlineField, answer_inline, web_view
 from goals import queries
 from goals.forms.objectives import ObjectiveForm
 from goals.models import Objective
@@ -66,30 +66,25 @@ def _require_may_change(actor: "Membership", objective: Objective) -> None:
 
 @web_view
 def objective_inline(request: HttpRequest, workspace: str, objective_id: int, name: str) -> HttpResponse:
-    """GET: the value, or its editor (?edit=1); POST: save it at the page's version."""
     actor = actor_for(request, workspace)
     objective = queries.get_objective(actor, objective_id)
     if name not in FIELDS:
         raise NotFound()
-    if request.method != "POST":
-        if request.GET.get("edit"):
-            _require_may_change(actor, objective)
-            editor = _field(actor, objective, name, _form(actor, objective, name))
-            return inline_response(request, editor, editing=True)
-        return inline_response(request, _field(actor, objective, name), editing=False)
-    _require_may_change(actor, objective)
-    form = _form(actor, objective, name, request.POST)
-    if form.is_valid():
-        value, version = form.cleaned_data[name], form.cleaned_data["version"]
-        with form.service_errors():
-            services.update_objective(actor, objective, version=version, **{name: value})
-            objective = queries.get_objective(actor, objective_id)
-            return inline_response(request, _field(actor, objective, name), editing=False, version=objective.version)
-    current = None
-    if form.conflict is not None:
-        current = _display(queries.get_objective(actor, objective_id), name) or "—"
-    field = _field(actor, objective, name, form, current=current)
-    return inline_response(request, field, editing=True, status=form.status)
+
+    def save(obj: Objective, value: Any, version: int) -> None:
+        services.update_objective(actor, obj, version=version, **{name: value})
+
+    return answer_inline(
+        request,
+        objective,
+        name,
+        field=lambda obj, form=None, **more: _field(actor, obj, name, form, **more),
+        form=lambda obj, data: _form(actor, obj, name, data),
+        require_edit=lambda: _require_may_change(actor, objective),
+        save=save,
+        reload=lambda: queries.get_objective(actor, objective_id),
+        display=lambda obj: _display(obj, name),
+    )
 
 
 def inline_fields(actor: "Membership", objective: Objective) -> dict[str, InlineField]:

@@ -15,7 +15,7 @@ from accounts.web import actor_for
 from core.errors import NotFound
 from core.forms import ServiceForm
 from core.permissions import require
-from core.web import InlineField, inline_response, web_view
+from core.web import InlineField, answer_inline, web_view
 from product import queries
 from product.forms.feedback import FeedbackForm
 from product.forms.requirements import RequirementForm
@@ -72,28 +72,27 @@ def _field(actor: "Membership", obj: Requirement | Feedback, name: str, form: An
     )
 
 
+def _save(actor: "Membership", obj: Requirement | Feedback, name: str, value: Any, version: int) -> None:
+    if name == "description":  # browsers send CR LF; as the full form, keep the text's own line breaks
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(obj, Requirement):
+        requirement_services.update_requirement(actor, obj, version=version, **{name: value})
+    else:
+        feedback_services.update_feedback(actor, obj, version=version, **{name: value})
+
+
 def _answer(request: HttpRequest, actor: "Membership", obj: Any, name: str, reload: Any) -> HttpResponse:
-    """GET: the value, or its editor (?edit=1); POST: save it at the page's version."""
-    if request.method != "POST":
-        if request.GET.get("edit"):
-            require(actor, "product.edit")
-            return inline_response(request, _field(actor, obj, name, _form(actor, obj, name)), editing=True)
-        return inline_response(request, _field(actor, obj, name), editing=False)
-    require(actor, "product.edit")
-    form = _form(actor, obj, name, request.POST)
-    if form.is_valid():
-        value, version = form.cleaned_data[name], form.cleaned_data["version"]
-        if name == "description":  # browsers send CR LF; as the full form, keep the text's own line breaks
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        with form.service_errors():
-            if isinstance(obj, Requirement):
-                requirement_services.update_requirement(actor, obj, version=version, **{name: value})
-            else:
-                feedback_services.update_feedback(actor, obj, version=version, **{name: value})
-            obj = reload()
-            return inline_response(request, _field(actor, obj, name), editing=False, version=obj.version)
-    current = (_display(reload(), name) or "—") if form.conflict is not None else None
-    return inline_response(request, _field(actor, obj, name, form, current=current), editing=True, status=form.status)
+    return answer_inline(
+        request,
+        obj,
+        name,
+        field=lambda o, form=None, **more: _field(actor, o, name, form, **more),
+        form=lambda o, data: _form(actor, o, name, data),
+        require_edit=lambda: require(actor, "product.edit"),
+        save=lambda o, value, version: _save(actor, o, name, value, version),
+        reload=reload,
+        display=lambda o: _display(o, name),
+    )
 
 
 @web_view

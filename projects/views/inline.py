@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.web import actor_for
 from core.errors import NotFound
 from core.forms import ServiceForm
-from core.web import InlineField, inline_response, web_view
+from core.web import InlineField, answer_inline, web_view
 from projects import queries
 from projects.access import Level, require_level
 from projects.forms.items import ItemForm, people_choices
@@ -99,22 +99,17 @@ def item_inline(request: HttpRequest, workspace: str, key: str, name: str) -> Ht
     item = queries.get_item(actor, key)
     if name not in FIELDS:
         raise NotFound()
-    if request.method != "POST":
-        if request.GET.get("edit"):
-            require_level(actor, item.project, Level.WORK)
-            return inline_response(request, _field(actor, item, name, _form(actor, item, name)), editing=True)
-        return inline_response(request, _field(actor, item, name), editing=False)
-    require_level(actor, item.project, Level.WORK)
-    form = _form(actor, item, name, request.POST)
-    if form.is_valid():
-        with form.service_errors():
-            _save(actor, item, name, form.cleaned_data[name], form.cleaned_data["version"])
-            item = queries.get_item(actor, item.key)
-            return inline_response(request, _field(actor, item, name), editing=False, version=item.version)
-    current = None
-    if form.conflict is not None:
-        current = _display(queries.get_item(actor, item.key), name) or "—"
-    return inline_response(request, _field(actor, item, name, form, current=current), editing=True, status=form.status)
+    return answer_inline(
+        request,
+        item,
+        name,
+        field=lambda obj, form=None, **more: _field(actor, obj, name, form, **more),
+        form=lambda obj, data: _form(actor, obj, name, data),
+        require_edit=lambda: require_level(actor, item.project, Level.WORK),
+        save=lambda obj, value, version: _save(actor, obj, name, value, version),
+        reload=lambda: queries.get_item(actor, item.key),
+        display=lambda obj: _display(obj, name),
+    )
 
 
 def inline_fields(actor: "Membership", item: WorkItem) -> dict[str, InlineField]:
